@@ -711,18 +711,26 @@ export class Raft {
    */
   private maybeSendAppend(to: NodeId, sendIfEmpty: boolean): boolean {
     const pr = this.trk.progress.get(to);
-    if (pr === undefined || pr.isPaused()) return false;
+    if (pr === undefined || pr.state === 'snapshot') return false;
+    if (pr.state === 'probe' && pr.msgAppFlowPaused) return false;
+    const windowFull = pr.state === 'replicate' && pr.inflights.full();
+    const withEntries = !windowFull && pr.next <= this.raftLog.lastIndex();
+    if (!withEntries) {
+      if (!sendIfEmpty) return false;
+      // Everything is in flight: at most one empty probe per heartbeat round, so that a window
+      // whose messages were all lost is noticed (the follower rejects, and we back up).
+      if (windowFull && !pr.takeWindowProbe()) return false;
+    }
     const prevIndex = pr.next - 1;
     let prevTerm: number;
     let ents: Entry[];
     try {
       prevTerm = this.raftLog.term(prevIndex);
-      ents = this.raftLog.entries(pr.next, this.cfg.maxSizePerMsgBytes);
+      ents = withEntries ? this.raftLog.entries(pr.next, this.cfg.maxSizePerMsgBytes) : [];
     } catch (err) {
       if (err instanceof RaftError && err.code === RaftErrorCode.COMPACTED) return this.maybeSendSnapshot(to, pr);
       throw err;
     }
-    if (ents.length === 0 && !sendIfEmpty) return false;
     this.send({ type: 'MsgApp', to, index: prevIndex, logTerm: prevTerm, entries: ents, commit: this.raftLog.committed });
     pr.sentEntries(ents.length, payloadBytes(ents));
     return true;

@@ -21,7 +21,10 @@ export class Progress {
   pendingSnapshot = 0;
   /** Whether we heard from the follower in the current election timeout (for CheckQuorum). */
   recentActive = false;
-  /** In probe state: a probe is outstanding, send nothing more until it is answered. */
+  /**
+   * Probe state: a probe is outstanding, send nothing more until it is answered. Replicate state
+   * with a full window: the one empty probe of this heartbeat round has been sent.
+   */
   msgAppFlowPaused = false;
   readonly inflights: Inflights;
   isLearner: boolean;
@@ -76,6 +79,17 @@ export class Progress {
     }
   }
 
+  /**
+   * In replicate state with the whole window in flight, the leader may send one empty MsgApp per
+   * heartbeat round, to find out whether the window was lost (every message in it dropped). This
+   * claims that one probe; it is released by a heartbeat response or an acknowledgement.
+   */
+  takeWindowProbe(): boolean {
+    if (this.msgAppFlowPaused) return false;
+    this.msgAppFlowPaused = true;
+    return true;
+  }
+
   /** The follower acknowledged index n. Returns whether match moved forward. */
   maybeUpdate(n: number): boolean {
     let updated = false;
@@ -110,7 +124,7 @@ export class Progress {
       case 'probe':
         return this.msgAppFlowPaused;
       case 'replicate':
-        return this.inflights.full();
+        return this.inflights.full() && this.msgAppFlowPaused;
       case 'snapshot':
         return true;
     }
