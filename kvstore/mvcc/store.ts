@@ -237,6 +237,14 @@ export class MvccStore {
     return removed;
   }
 
+  /** Empties the store (before installing a snapshot image), keeping its observers. */
+  reset(): void {
+    this.index.clear();
+    this.history.clear();
+    this.currentRev = 0;
+    this.compactRev = 0;
+  }
+
   /** Rebuilds state from persisted history (the backend at start-up), in revision order. */
   restore(revision: number, changes: Array<Change | undefined>, compactRevision: number): void {
     this.history.set(revision, changes);

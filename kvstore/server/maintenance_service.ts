@@ -1,0 +1,98 @@
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { crc32 } from 'node:zlib';
+import * as grpc from '@grpc/grpc-js';
+import { header, unary, type ServiceContext } from './context.js';
+import { toServiceError } from './errors.js';
+
+const SNAPSHOT_CHUNK_BYTES = 32 * 1024;
+
+/** Bytes used by the member's database files. */
+export async function dbSizeBytes(dataDir: string): Promise<number> {
+  const dir = path.join(dataDir, 'member', 'db');
+  let total = 0;
+  try {
+    for (const f of await readdir(dir)) total += (await stat(path.join(dir, f))).size;
+  } catch {
+    return 0;
+  }
+  return total;
+}
+
+/** etcd's Maintenance service: Status, Alarm, Defragment, Hash, HashKV, Snapshot, MoveLeader. */
+export function maintenanceService(ctx: ServiceContext, dataDir: string): grpc.UntypedServiceImplementation {
+  const { member } = ctx;
+
+  const hashKv = (revision: number): number => {
+    let h = 0;
+    const upTo = revision > 0 ? revision : member.mvcc.currentRevision;
+    for (let rev = member.mvcc.compactRevision; rev <= upTo; rev++) {
+      const changes = member.mvcc.changesAt(rev);
+      if (changes === undefined) continue;
+      for (const c of changes) {
+        if (c === undefined) continue;
+        h = crc32(c.kv.key, h);
+        h = crc32(c.kv.value, h);
+        h = crc32(Buffer.from(`${c.type}:${c.kv.modRevision}:${c.kv.createRevision}:${c.kv.version}:${c.kv.lease}`), h);
+      }
+    }
+    return h >>> 0;
+  };
+
+  return {
+    Status: unary(ctx, 'Status', async () => {
+      const s = member.status();
+      const size = await dbSizeBytes(dataDir);
+      return {
+        header: header(ctx),
+        version: ctx.version,
+        dbSize: size,
+        leader: s.leader,
+        raftIndex: s.commitIndex,
+        raftTerm: s.term,
+        raftAppliedIndex: s.appliedIndex,
+        errors: [],
+        dbSizeInUse: size,
+        isLearner: s.isLearner,
+      };
+    }),
+
+    Alarm: unary(ctx, 'Alarm', async () => ({ header: header(ctx), alarms: [] })),
+
+    Defragment: unary(ctx, 'Defragment', async () => {
+      await member.defragment();
+      return { header: header(ctx) };
+    }),
+
+    Hash: unary(ctx, 'Hash', async () => ({ header: header(ctx), hash: hashKv(0) })),
+
+    HashKV: unary(ctx, 'HashKV', async (pb: { revision: number }) => ({
+      header: header(ctx),
+      hash: hashKv(pb.revision ?? 0),
+      compact_revision: member.mvcc.compactRevision,
+    })),
+
+    MoveLeader: unary(ctx, 'MoveLeader', async (pb: { targetID: number }) => {
+      await member.moveLeader(pb.targetID, 10_000);
+      return { header: header(ctx) };
+    }),
+
+    Snapshot: (call: grpc.ServerWritableStream<unknown, unknown>) => {
+      void (async () => {
+        try {
+          const image = Buffer.from(await member.backendImage());
+          const h = header(ctx);
+          for (let off = 0; off < image.length || off === 0; off += SNAPSHOT_CHUNK_BYTES) {
+            const blob = image.subarray(off, off + SNAPSHOT_CHUNK_BYTES);
+            const more = call.write({ header: h, remaining_bytes: Math.max(0, image.length - off - blob.length), blob });
+            if (!more) await new Promise((resolve) => call.once('drain', resolve));
+            if (image.length === 0) break;
+          }
+          call.end();
+        } catch (err) {
+          call.emit('error', toServiceError(err));
+        }
+      })();
+    },
+  };
+}

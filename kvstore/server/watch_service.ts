@@ -1,0 +1,81 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { WatchCreateRequest, WatchFilter, WatchHub, WatchRequest, WatchResponse } from '../watch/index.js';
+import { header, type ServiceContext } from './context.js';
+import { toPbKv } from './convert.js';
+
+interface PbWatchRequest {
+  request_union?: 'create_request' | 'cancel_request' | 'progress_request';
+  create_request?: {
+    key: Buffer;
+    range_end: Buffer;
+    start_revision: number;
+    progress_notify: boolean;
+    filters: string[];
+    prev_kv: boolean;
+    watch_id: number;
+    fragment: boolean;
+  };
+  cancel_request?: { watch_id: number };
+  progress_request?: Record<string, never>;
+}
+
+function fromPbWatch(pb: PbWatchRequest): WatchRequest | undefined {
+  if (pb.create_request != null) {
+    const c = pb.create_request;
+    const request: WatchCreateRequest = {
+      key: c.key ?? Buffer.alloc(0),
+      ...(c.range_end !== undefined && c.range_end.length > 0 ? { rangeEnd: c.range_end } : {}),
+      startRevision: c.start_revision ?? 0,
+      progressNotify: c.progress_notify ?? false,
+      filters: (c.filters ?? []).filter((f): f is WatchFilter => f === 'NOPUT' || f === 'NODELETE'),
+      prevKv: c.prev_kv ?? false,
+      watchId: c.watch_id ?? 0,
+      fragment: c.fragment ?? false,
+    };
+    return { type: 'create', request };
+  }
+  if (pb.cancel_request != null) return { type: 'cancel', request: { watchId: pb.cancel_request.watch_id ?? 0 } };
+  if (pb.progress_request != null) return { type: 'progress' };
+  return undefined;
+}
+
+/** etcd's Watch service: one bidirectional stream per client, many watches on it. */
+export function watchService(ctx: ServiceContext, hub: WatchHub): grpc.UntypedServiceImplementation {
+  const toPb = (r: WatchResponse): Record<string, unknown> => ({
+    header: { ...header(ctx), revision: r.header.revision },
+    watch_id: r.watchId,
+    created: r.created,
+    canceled: r.canceled,
+    compact_revision: r.compactRevision,
+    cancel_reason: r.cancelReason,
+    fragment: r.fragment,
+    events: r.events.map((e) => ({ type: e.type, kv: toPbKv(e.kv), ...(e.prevKv === undefined ? {} : { prev_kv: toPbKv(e.prevKv) }) })),
+  });
+
+  return {
+    Watch: (call: grpc.ServerDuplexStream<PbWatchRequest, unknown>) => {
+      let closed = false;
+      const stream = hub.openStream({
+        send: (r) => (closed ? false : call.write(toPb(r))),
+        onError: (err) => ctx.logger.warn({ err }, 'watch stream failed'),
+      });
+      call.on('drain', () => stream.resume());
+      call.on('data', (pb: PbWatchRequest) => {
+        const req = fromPbWatch(pb);
+        if (req !== undefined) stream.handle(req);
+      });
+      const close = () => {
+        if (closed) return;
+        closed = true;
+        stream.close();
+      };
+      call.on('end', () => {
+        close();
+        call.end();
+      });
+      call.on('cancelled', close);
+      call.on('error', close);
+      call.on('close', close);
+    },
+  };
+}
