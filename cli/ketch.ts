@@ -4,8 +4,10 @@
  */
 import { runSimCommand } from './sim.js';
 import { runStoreCommand } from './store.js';
+import { runUpCommand } from './up.js';
 
 const COMMANDS: Readonly<Record<string, { readonly about: string; readonly run: (argv: readonly string[]) => Promise<number> }>> = {
+  up: { about: 'start a local cluster of store members (data in ./.ketch)', run: runUpCommand },
   store: { about: 'run one store member (etcd flags)', run: runStoreCommand },
   sim: { about: 'run the deterministic Raft cluster simulator over a range of seeds', run: runSimCommand },
 };
