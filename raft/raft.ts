@@ -632,11 +632,12 @@ export class Raft {
       this.logger.debug({ id: this.id, transferee }, 'raft: ignored transfer to a non-voter');
       return;
     }
-    if (transferee === this.id) return;
     if (this.leadTransferee !== NONE) {
       if (this.leadTransferee === transferee) return;
       this.abortLeaderTransfer();
     }
+    // Transferring to ourselves cancels any transfer in progress, and is otherwise nothing to do.
+    if (transferee === this.id) return;
     this.logger.info({ id: this.id, term: this.term, transferee }, 'raft: starting leadership transfer');
     this.leadTransferee = transferee;
     // The transfer must finish within one election timeout, or it is abandoned.
