@@ -19,13 +19,13 @@ function seeded(): MvccStore {
 describe('MvccStore put and range', () => {
   it('gives each write transaction one revision and tracks create/mod/version', () => {
     const st = new MvccStore();
-    expect(put(st, 'foo', 'bar').revision).toBe(1);
-    expect(put(st, 'foo', 'baz').revision).toBe(2);
+    expect(put(st, 'foo', 'bar').revision).toBe(2);
+    expect(put(st, 'foo', 'baz').revision).toBe(3);
     put(st, 'other', 'x');
     const [kv] = st.range(b('foo')).kvs;
-    expect(kv).toMatchObject({ createRevision: 1, modRevision: 2, version: 2, lease: 0 });
+    expect(kv).toMatchObject({ createRevision: 2, modRevision: 3, version: 2, lease: 0 });
     expect(s(kv!.value)).toBe('baz');
-    expect(st.currentRevision).toBe(3);
+    expect(st.currentRevision).toBe(4);
   });
 
   it('reads at past revisions', () => {
@@ -34,22 +34,24 @@ describe('MvccStore put and range', () => {
     put(st, 'k', 'v2');
     applyDeleteRange(st, { key: b('k') }, NO_LEASES);
     put(st, 'k', 'v3');
-    expect(st.range(b('k'), { revision: 1 }).kvs.map((kv) => s(kv.value))).toEqual(['v1']);
-    expect(st.range(b('k'), { revision: 2 }).kvs.map((kv) => s(kv.value))).toEqual(['v2']);
-    expect(st.range(b('k'), { revision: 3 }).kvs).toEqual([]);
-    const [kv] = st.range(b('k'), { revision: 4 }).kvs;
-    expect(kv).toMatchObject({ createRevision: 4, modRevision: 4, version: 1 });
+    // A new store is at revision 1 (as etcd's): nothing exists there.
+    expect(st.range(b('k'), { revision: 1 }).kvs).toEqual([]);
+    expect(st.range(b('k'), { revision: 2 }).kvs.map((kv) => s(kv.value))).toEqual(['v1']);
+    expect(st.range(b('k'), { revision: 3 }).kvs.map((kv) => s(kv.value))).toEqual(['v2']);
+    expect(st.range(b('k'), { revision: 4 }).kvs).toEqual([]);
+    const [kv] = st.range(b('k'), { revision: 5 }).kvs;
+    expect(kv).toMatchObject({ createRevision: 5, modRevision: 5, version: 1 });
   });
 
   it('fails reads at future and compacted revisions with etcd errors', () => {
     const st = new MvccStore();
     for (let i = 0; i < 5; i++) put(st, 'k', `v${i}`);
-    expect(() => st.range(b('k'), { revision: 6 })).toThrowError(expect.objectContaining({ code: MvccErrorCode.FUTURE_REVISION, message: 'mvcc: required revision is a future revision' }));
-    st.compact(3);
-    expect(() => st.range(b('k'), { revision: 2 })).toThrowError(expect.objectContaining({ code: MvccErrorCode.COMPACTED }));
+    expect(() => st.range(b('k'), { revision: 7 })).toThrowError(expect.objectContaining({ code: MvccErrorCode.FUTURE_REVISION, message: 'mvcc: required revision is a future revision' }));
+    st.compact(4);
+    expect(() => st.range(b('k'), { revision: 3 })).toThrowError(expect.objectContaining({ code: MvccErrorCode.COMPACTED }));
     // Reading exactly at the compaction revision still works.
-    expect(s(st.range(b('k'), { revision: 3 }).kvs[0]!.value)).toBe('v2');
-    expect(() => st.compact(3)).toThrowError(expect.objectContaining({ code: MvccErrorCode.COMPACTED }));
+    expect(s(st.range(b('k'), { revision: 4 }).kvs[0]!.value)).toBe('v2');
+    expect(() => st.compact(4)).toThrowError(expect.objectContaining({ code: MvccErrorCode.COMPACTED }));
     expect(() => st.compact(99)).toThrowError(expect.objectContaining({ code: MvccErrorCode.FUTURE_REVISION }));
   });
 
@@ -103,19 +105,19 @@ describe('MvccStore put and range', () => {
 
   it('supports count_only, keys_only and revision filters', () => {
     const st = new MvccStore();
-    put(st, 'a', 'v'); // 1
-    put(st, 'b', 'v'); // 2
-    put(st, 'c', 'v'); // 3
-    put(st, 'a', 'v2'); // 4
+    put(st, 'a', 'v'); // 2
+    put(st, 'b', 'v'); // 3
+    put(st, 'c', 'v'); // 4
+    put(st, 'a', 'v2'); // 5
     const c = st.range(b('a'), { rangeEnd: ALL, countOnly: true });
     expect(c).toMatchObject({ kvs: [], count: 3, more: false });
     const k = st.range(b('a'), { rangeEnd: ALL, keysOnly: true });
     expect(k.kvs.every((kv) => kv.value.length === 0)).toBe(true);
-    expect(keys(st.range(b('a'), { rangeEnd: ALL, minModRevision: 3 }).kvs)).toEqual(['a', 'c']);
-    expect(keys(st.range(b('a'), { rangeEnd: ALL, maxModRevision: 2 }).kvs)).toEqual(['b']);
-    expect(keys(st.range(b('a'), { rangeEnd: ALL, minCreateRevision: 2, maxCreateRevision: 2 }).kvs)).toEqual(['b']);
+    expect(keys(st.range(b('a'), { rangeEnd: ALL, minModRevision: 4 }).kvs)).toEqual(['a', 'c']);
+    expect(keys(st.range(b('a'), { rangeEnd: ALL, maxModRevision: 3 }).kvs)).toEqual(['b']);
+    expect(keys(st.range(b('a'), { rangeEnd: ALL, minCreateRevision: 3, maxCreateRevision: 3 }).kvs)).toEqual(['b']);
     // count is the number of keys in the range, before filters (as etcd reports it).
-    expect(st.range(b('a'), { rangeEnd: ALL, minModRevision: 3 }).count).toBe(3);
+    expect(st.range(b('a'), { rangeEnd: ALL, minModRevision: 4 }).count).toBe(3);
   });
 });
 
@@ -125,7 +127,7 @@ describe('MvccStore delete', () => {
     for (const k of ['a', 'b', 'c']) put(st, k, k);
     const res = applyDeleteRange(st, { key: b('a'), rangeEnd: b('c'), prevKv: true }, NO_LEASES);
     expect(res.deleted).toBe(2);
-    expect(res.revision).toBe(4);
+    expect(res.revision).toBe(5);
     expect(keys(res.prevKvs)).toEqual(['a', 'b']);
     expect(keys(st.range(b('a'), { rangeEnd: ALL }).kvs)).toEqual(['c']);
   });
@@ -133,8 +135,8 @@ describe('MvccStore delete', () => {
   it('deleting nothing does not move the revision', () => {
     const st = new MvccStore();
     put(st, 'a', '1');
-    expect(applyDeleteRange(st, { key: b('zz') }, NO_LEASES)).toMatchObject({ deleted: 0, revision: 1 });
-    expect(st.currentRevision).toBe(1);
+    expect(applyDeleteRange(st, { key: b('zz') }, NO_LEASES)).toMatchObject({ deleted: 0, revision: 2 });
+    expect(st.currentRevision).toBe(2);
   });
 
   it('recreates a deleted key with a new create revision and version 1', () => {
@@ -143,7 +145,7 @@ describe('MvccStore delete', () => {
     put(st, 'k', '2');
     applyDeleteRange(st, { key: b('k') }, NO_LEASES);
     put(st, 'k', '3');
-    expect(st.range(b('k')).kvs[0]).toMatchObject({ createRevision: 4, version: 1 });
+    expect(st.range(b('k')).kvs[0]).toMatchObject({ createRevision: 5, version: 1 });
   });
 });
 
@@ -160,9 +162,9 @@ describe('MvccStore txn', () => {
     put(st, 'k', 'v');
     const res = applyTxn(st, { compare: [{ key: b('k'), target: 'value', result: 'equal', value: b('v') }], success: [op.put('x', '1'), op.put('y', '2'), op.get('x')], failure: [] }, NO_LEASES);
     expect(res.succeeded).toBe(true);
-    expect(st.currentRevision).toBe(2);
-    expect(st.range(b('x')).kvs[0]!.modRevision).toBe(2);
-    expect(st.range(b('y')).kvs[0]!.modRevision).toBe(2);
+    expect(st.currentRevision).toBe(3);
+    expect(st.range(b('x')).kvs[0]!.modRevision).toBe(3);
+    expect(st.range(b('y')).kvs[0]!.modRevision).toBe(3);
     // A read inside the txn sees the txn's own earlier write.
     const r = res.responses[2];
     expect(r?.type === 'range' && s(r.response.kvs[0]!.value)).toBe('1');
@@ -185,9 +187,13 @@ describe('MvccStore txn', () => {
     const st = new MvccStore();
     put(st, 'a1', 'x');
     put(st, 'a2', 'y');
-    const cmp = (result: 'greater' | 'less') => applyTxn(st, { compare: [{ key: b('a'), rangeEnd: b('b'), target: 'mod', result, number: 1 }], success: [], failure: [] }, NO_LEASES).succeeded;
-    expect(cmp('greater')).toBe(false); // a1 has mod 1
-    expect(cmp('less')).toBe(false);
+    // a1 has mod revision 2, a2 has 3: a compare holds only if it holds for every key in the range.
+    const cmp = (result: 'greater' | 'less', number: number) =>
+      applyTxn(st, { compare: [{ key: b('a'), rangeEnd: b('b'), target: 'mod', result, number }], success: [], failure: [] }, NO_LEASES).succeeded;
+    expect(cmp('greater', 2)).toBe(false);
+    expect(cmp('less', 3)).toBe(false);
+    expect(cmp('greater', 1)).toBe(true);
+    expect(cmp('less', 4)).toBe(true);
   });
 
   it('evaluates nested compares against the state before the txn', () => {
@@ -203,14 +209,14 @@ describe('MvccStore txn', () => {
     );
     expect(res.succeeded).toBe(true);
     expect(s(st.range(b('nested')).kvs[0]!.value)).toBe('yes');
-    expect(st.currentRevision).toBe(1);
+    expect(st.currentRevision).toBe(2);
   });
 
   it('a read-only txn does not move the revision', () => {
     const st = new MvccStore();
     put(st, 'a', '1');
     applyTxn(st, { compare: [], success: [op.get('a')], failure: [] }, NO_LEASES);
-    expect(st.currentRevision).toBe(1);
+    expect(st.currentRevision).toBe(2);
   });
 
   it('rejects a put to a missing lease before changing anything', () => {
@@ -218,7 +224,7 @@ describe('MvccStore txn', () => {
     expect(() => applyTxn(st, { compare: [], success: [op.put('a', '1'), { type: 'put', request: { key: b('b'), value: b('2'), lease: 42 } }], failure: [] }, NO_LEASES)).toThrowError(
       expect.objectContaining({ code: MvccErrorCode.LEASE_NOT_FOUND, message: 'etcdserver: requested lease not found' }),
     );
-    expect(st.currentRevision).toBe(0);
+    expect(st.currentRevision).toBe(1);
   });
 
   it('validates op counts and duplicate keys as etcd does', () => {
@@ -261,13 +267,13 @@ describe('MvccStore history and compaction', () => {
     put(st, 'a', '1');
     applyTxn(st, { compare: [], success: [{ type: 'put', request: { key: b('b'), value: b('1') } }, { type: 'deleteRange', request: { key: b('a') } }], failure: [] }, NO_LEASES);
     expect(seen).toEqual([
-      [1, ['put:a']],
-      [2, ['put:b', 'delete:a']],
+      [2, ['put:a']],
+      [3, ['put:b', 'delete:a']],
     ]);
     const replay: string[] = [];
-    st.changesBetween(1, 2, (rev, c) => void replay.push(`${rev}:${c.type}:${s(c.kv.key)}`));
-    expect(replay).toEqual(['1:put:a', '2:put:b', '2:delete:a']);
-    expect(s(st.kvBefore(b('a'), 2)!.value)).toBe('1');
+    st.changesBetween(2, 3, (rev, c) => void replay.push(`${rev}:${c.type}:${s(c.kv.key)}`));
+    expect(replay).toEqual(['2:put:a', '3:put:b', '3:delete:a']);
+    expect(s(st.kvBefore(b('a'), 3)!.value)).toBe('1');
   });
 
   it('drops history below the compaction revision but keeps what is visible there', () => {
@@ -276,11 +282,11 @@ describe('MvccStore history and compaction', () => {
     put(st, 'b', '1');
     applyDeleteRange(st, { key: b('b') }, NO_LEASES);
     put(st, 'a', '3');
-    st.compact(4);
-    expect(() => st.changesBetween(4, 5, () => {})).toThrowError(expect.objectContaining({ code: MvccErrorCode.COMPACTED }));
-    expect(s(st.range(b('a'), { revision: 4 }).kvs[0]!.value)).toBe('2');
-    expect(st.range(b('b'), { revision: 4 }).kvs).toEqual([]);
-    expect(st.changesAt(1)).toBeUndefined();
+    st.compact(5);
+    expect(() => st.changesBetween(5, 6, () => {})).toThrowError(expect.objectContaining({ code: MvccErrorCode.COMPACTED }));
+    expect(s(st.range(b('a'), { revision: 5 }).kvs[0]!.value)).toBe('2');
+    expect(st.range(b('b'), { revision: 5 }).kvs).toEqual([]);
+    expect(st.changesAt(2)).toBeUndefined();
     expect(st.keyCount()).toBe(1);
   });
 });

@@ -36,8 +36,11 @@ export class MvccStore {
   private readonly index: BTreeOf<string, KeyIndex> = new BTree<string, KeyIndex>();
   /** Per revision, its changes by sub revision; compaction leaves holes (undefined) at dropped subs. */
   private readonly history = new Map<number, Array<Change | undefined>>();
-  /** Invariant: compactRevision <= currentRevision. */
-  private currentRev = 0;
+  /**
+   * As etcd's store: a new store is at revision 1, so the first write is revision 2.
+   * Invariant: compactRevision <= currentRevision.
+   */
+  private currentRev = 1;
   private compactRev = 0;
   private readonly observers: CommitObserver[] = [];
 
@@ -58,8 +61,13 @@ export class MvccStore {
     return n;
   }
 
-  onCommit(observer: CommitObserver): void {
+  /** Subscribes to commits; returns a function that unsubscribes. */
+  onCommit(observer: CommitObserver): () => void {
     this.observers.push(observer);
+    return () => {
+      const i = this.observers.indexOf(observer);
+      if (i >= 0) this.observers.splice(i, 1);
+    };
   }
 
   /** Reads at `options.revision` (or the current revision). */
@@ -241,7 +249,7 @@ export class MvccStore {
   reset(): void {
     this.index.clear();
     this.history.clear();
-    this.currentRev = 0;
+    this.currentRev = 1;
     this.compactRev = 0;
   }
 

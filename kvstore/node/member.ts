@@ -170,6 +170,7 @@ export class Member {
       clusterId: this.clusterId,
       memberId: this.memberId,
       listenPeerUrls: [...opts.listenPeerUrls],
+      advertisePeerUrls: [...opts.advertisePeerUrls],
       logger: this.log.child({ component: 'transport' }),
       handlers: {
         onMessage: (m) => this.step(m),
@@ -183,6 +184,17 @@ export class Member {
         onSnapshotStatus: (id, ok) => {
           this.node.reportSnapshot(id, ok);
           this.schedule();
+        },
+        onClusterId: (id) => {
+          this.clusterId = id;
+          void this.backend.writeIdentity({ clusterId: id, memberId: this.memberId, name: this.opts.name }).catch((err) => this.fatal(err));
+        },
+        onPeerAnnounced: (id, urls) => {
+          // A member that joined does not know the cluster yet: it must be able to answer its leader.
+          if (id !== this.memberId && !this.peers.has(id) && !this.registry.has(id)) {
+            this.transport.addPeer(id, [...urls]);
+            this.peers.add(id);
+          }
         },
       },
     });

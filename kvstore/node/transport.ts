@@ -32,6 +32,10 @@ export interface TransportHandlers {
   onUnreachable(id: NodeId): void;
   /** Result of sending a snapshot to `id`: the member calls raft reportSnapshot(id, ok). */
   onSnapshotStatus(id: NodeId, ok: boolean): void;
+  /** The cluster id was learned from a peer (only when the transport was created with clusterId 0). */
+  onClusterId?(id: number): void;
+  /** A peer that dialed us announced its peer URLs (lets a joining member answer peers it does not know yet). */
+  onPeerAnnounced?(id: NodeId, peerUrls: readonly string[]): void;
 }
 
 export interface TransportOptions {
@@ -41,6 +45,8 @@ export interface TransportOptions {
   readonly memberId: NodeId;
   /** Where to accept peers, e.g. ["http://127.0.0.1:2380"]. `http` means plain TCP; port 0 picks a free port. */
   readonly listenPeerUrls: readonly string[];
+  /** This member's advertised peer URLs, sent in every handshake. */
+  readonly advertisePeerUrls?: readonly string[];
   readonly logger: Logger;
   readonly handlers: TransportHandlers;
   /** Deadline for connecting to a peer and completing the handshake (default 3000). */
@@ -106,7 +112,8 @@ function checkPositive(value: number | undefined, fallback: number, what: string
 }
 
 export class PeerTransport {
-  private readonly clusterId: number;
+  /** 0 until learned, for a member joining an existing cluster (see TransportOptions.clusterId). */
+  private clusterId: number;
   private readonly memberId: NodeId;
   private readonly handlers: TransportHandlers;
   private readonly log: Logger;
@@ -125,7 +132,7 @@ export class PeerTransport {
   private readonly counters = new Map<NodeId, Counters>();
 
   constructor(opts: TransportOptions) {
-    this.clusterId = checkId(opts.clusterId, 'clusterId');
+    this.clusterId = opts.clusterId === 0 ? 0 : checkId(opts.clusterId, 'clusterId');
     this.memberId = checkId(opts.memberId, 'memberId');
     this.handlers = opts.handlers;
     this.log = opts.logger.child({ component: 'transport', member: opts.memberId });
@@ -136,6 +143,7 @@ export class PeerTransport {
     this.streamConfig = {
       clusterId: this.clusterId,
       memberId: this.memberId,
+      ...(opts.advertisePeerUrls === undefined ? {} : { advertisePeerUrls: opts.advertisePeerUrls }),
       dialTimeoutMs,
       minBackoffMs: Math.min(checkPositive(opts.minBackoffMs, 50, 'minBackoffMs'), maxBackoffMs),
       maxBackoffMs,
@@ -160,7 +168,22 @@ export class PeerTransport {
       closed: (conn) => this.onInboundClosed(conn),
       message: (from, msg, frameBytes) => this.onInboundMessage(from, msg, frameBytes),
       snapshot: (from, received) => this.onInboundSnapshot(from, received),
+      adoptClusterId: (id) => this.adoptClusterId(id),
+      peerAnnounced: (from, urls) => this.notify(() => this.handlers.onPeerAnnounced?.(from, urls)),
     };
+  }
+
+  /**
+   * A member joining an existing cluster starts without a cluster id and takes the one of the
+   * first peer that contacts it (the leader, once the member was added).
+   */
+  private adoptClusterId(id: number): void {
+    if (this.clusterId !== 0) return;
+    this.clusterId = id;
+    (this.streamConfig as { clusterId: number }).clusterId = id;
+    (this.inboundHost as { clusterId: number }).clusterId = id;
+    this.log.info({ clusterId: id }, 'learned the cluster id from a peer');
+    this.handlers.onClusterId?.(id);
   }
 
   /** Listens on every listen URL. Rejects (and listens on none) if any of them fails. */

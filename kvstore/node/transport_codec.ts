@@ -26,6 +26,8 @@ export interface Hello {
   readonly from: NodeId;
   readonly to: NodeId;
   readonly channel: Channel;
+  /** The dialer's advertised peer URLs, so that a member that does not know it yet can answer. */
+  readonly peerUrls?: readonly string[];
 }
 
 export interface HelloOk {
@@ -230,6 +232,10 @@ export function decodeHello(payload: Uint8Array): Hello {
     );
   }
   uint(o, 'clusterId', 'hello');
+  const urls = o['peerUrls'];
+  if (urls !== undefined && (!Array.isArray(urls) || urls.length > 16 || !urls.every((u) => typeof u === 'string' && u.length < 1024))) {
+    malformed('hello', 'peerUrls is not a short list of strings');
+  }
   uint(o, 'from', 'hello');
   uint(o, 'to', 'hello');
   if (o['channel'] !== 'stream' && o['channel'] !== 'snapshot') malformed('hello', 'unknown channel');

@@ -15,6 +15,7 @@ export interface DialRequest {
   readonly from: NodeId;
   readonly to: NodeId;
   readonly channel: Channel;
+  readonly peerUrls?: readonly string[];
   /** Deadline for connecting and the handshake together. */
   readonly timeoutMs: number;
   readonly maxFrameBytes: number;
@@ -73,6 +74,7 @@ export function dialPeer(req: DialRequest): Promise<DialedConnection> {
         from: req.from,
         to: req.to,
         channel: req.channel,
+        ...(req.peerUrls !== undefined && req.peerUrls.length > 0 ? { peerUrls: req.peerUrls } : {}),
       };
       socket.write(encodeFrame(FrameKind.HELLO, pack(hello)));
     };

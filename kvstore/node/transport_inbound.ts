@@ -30,6 +30,10 @@ export interface InboundHost {
   message(from: NodeId, msg: Message, frameBytes: number): void;
   /** A verified snapshot; throws when the member could not take it (the sender is told it failed). */
   snapshot(from: NodeId, received: ReceivedSnapshot): void;
+  /** For a member that does not know its cluster id yet (0): adopt the peer's. */
+  adoptClusterId(id: number): void;
+  /** A peer told us its advertised peer URLs in its handshake. */
+  peerAnnounced(from: NodeId, peerUrls: readonly string[]): void;
 }
 
 type Phase = 'hello' | 'stream' | 'snapshot' | 'closing';
@@ -113,6 +117,7 @@ export class InboundConnection {
     }
     const hello: Hello = decodeHello(frame.payload);
     this.log = this.log.child({ peer: hello.from, channel: hello.channel });
+    if (this.host.clusterId === 0 && hello.to === this.host.memberId && hello.clusterId > 0) this.host.adoptClusterId(hello.clusterId);
     const { clusterId, memberId } = this.host;
     if (hello.clusterId !== clusterId) {
       this.refuse(
@@ -139,6 +144,7 @@ export class InboundConnection {
       this.socket.setTimeout(0); // a quiet stream is normal (no leader, or this member leads)
       this.log.debug('accepted stream from peer');
       this.host.streamOpened(hello.from, this);
+      if (hello.peerUrls !== undefined) this.host.peerAnnounced(hello.from, hello.peerUrls);
     } else {
       this.phase = 'snapshot';
       this.receiver = new SnapshotReceiver(hello.from, memberId, this.host.maxSnapshotBytes);

@@ -15,6 +15,8 @@ import type { PeerAddress } from './transport_url.js';
 
 export interface PeerStreamConfig {
   readonly clusterId: number;
+  /** Sent in the handshake so that a joining member can dial back. */
+  readonly advertisePeerUrls?: readonly string[];
   readonly memberId: NodeId;
   readonly dialTimeoutMs: number;
   readonly minBackoffMs: number;
@@ -176,6 +178,7 @@ export class PeerStream {
       from: this.config.memberId,
       to: this.id,
       channel: 'stream',
+      ...(this.config.advertisePeerUrls === undefined ? {} : { peerUrls: this.config.advertisePeerUrls }),
       timeoutMs: this.config.dialTimeoutMs,
       maxFrameBytes: this.config.maxFrameBytes,
       signal: abort.signal,
