@@ -115,6 +115,7 @@ export async function runStoreCommand(argv: readonly string[]): Promise<number> 
       electionMs,
       snapshotCount: positiveInt('snapshot-count', values['snapshot-count']),
       maxRequestBytes,
+      quotaBackendBytes: positiveInt('quota-backend-bytes', values['quota-backend-bytes']),
       logger,
       unsafe: { staleReads: values['unsafe-stale-reads'] },
     });

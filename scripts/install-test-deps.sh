@@ -3,8 +3,8 @@
 # Needs root (or sudo) only when something is actually missing.
 set -euo pipefail
 
-# package:command pairs. Empty until the store's tests need etcdctl (etcd-client).
-NEEDED=()
+# package:command pairs: etcdctl drives the store tests; etcd is the reference they compare against.
+NEEDED=("etcd-client:etcdctl" "etcd-server:etcd")
 
 missing=()
 for pair in "${NEEDED[@]+"${NEEDED[@]}"}"; do

@@ -1,3 +1,4 @@
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import {
@@ -14,7 +15,7 @@ import {
   type Ready,
 } from '../../raft/index.js';
 import { Lessor, leasedKeys, minLeaseTtlSeconds, storeKeyDeleter, type LeaseRecord } from '../lease/index.js';
-import { MvccStore } from '../mvcc/index.js';
+import { MvccStore, type TxnRequest } from '../mvcc/index.js';
 import { Backend, type AppliedMeta, type MemberRecord } from './backend.js';
 import { computeClusterId, computeMemberId, idHex, type InitialMember } from './cluster_id.js';
 import { openDb, type Db } from './db.js';
@@ -42,6 +43,8 @@ export interface MemberOptions {
   readonly snapshotCount: number;
   /** Largest encoded request accepted (etcd's --max-request-bytes). */
   readonly maxRequestBytes: number;
+  /** Backend size above which writes are refused with NOSPACE (etcd's --quota-backend-bytes). */
+  readonly quotaBackendBytes?: number;
   /** Log entries kept behind a snapshot, so that slow followers can catch up without one. */
   readonly snapshotCatchUpEntries?: number;
   readonly logger: Logger;
@@ -96,6 +99,9 @@ export class Member {
   private scheduled = false;
   private stopped = false;
   private tickTimer: NodeJS.Timeout | undefined;
+  private sizeTimer: NodeJS.Timeout | undefined;
+  /** The database size on disk, refreshed every second. */
+  private dbSize = 0;
   private leaseTimer: NodeJS.Timeout | undefined;
   private backendChain: Promise<void> = Promise.resolve();
   private snapshotting = false;
@@ -249,7 +255,25 @@ export class Member {
       this.expireLeases();
       if (!this.published && this.leader !== 0) this.publish();
     }, 500);
+    const refreshSize = () => {
+      void dirSizeBytes(path.join(this.opts.dataDir, 'member', 'db')).then((n) => {
+        this.dbSize = n;
+      });
+    };
+    refreshSize();
+    this.sizeTimer = setInterval(refreshSize, 1000);
     this.schedule();
+  }
+
+  /** Bytes the member's database uses on disk (refreshed every second). */
+  dbSizeBytes(): number {
+    return this.dbSize;
+  }
+
+  /** Whether the backend is over --quota-backend-bytes (etcd raises its NOSPACE alarm then). */
+  quotaExceeded(): boolean {
+    const quota = this.opts.quotaBackendBytes ?? 0;
+    return quota > 0 && this.dbSize > quota;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -493,6 +517,10 @@ export class Member {
   /** Proposes a command and resolves with its result once it is applied on this member. */
   async propose(r: InternalRequest): Promise<ApplyResult> {
     if (this.stopped) throw new StoreError(StoreErrorCode.STOPPED, 'etcdserver: server stopped');
+    // As etcd: over quota, only requests that free space (delete, compact, revoke) are accepted.
+    if (this.quotaExceeded() && (r.op === 'put' || r.op === 'leaseGrant' || (r.op === 'txn' && !txnOnlyDeletes(r.req)))) {
+      throw new StoreError(StoreErrorCode.NO_SPACE, 'etcdserver: mvcc: database space exceeded');
+    }
     await this.waitForLeader();
     const id = this.proposals.newId();
     const data = encodeRequest(id, r);
@@ -621,6 +649,7 @@ export class Member {
     this.stopped = true;
     clearInterval(this.tickTimer);
     clearInterval(this.leaseTimer);
+    clearInterval(this.sizeTimer);
     const err = new StoreError(StoreErrorCode.STOPPED, 'etcdserver: server stopped');
     this.proposals.failAll(err);
     this.reads.stop(err);
@@ -634,6 +663,20 @@ export class Member {
     await this.db.close();
     this.log.info({ memberId: idHex(this.memberId) }, 'member stopped');
   }
+}
+
+function txnOnlyDeletes(t: TxnRequest): boolean {
+  return [...t.success, ...t.failure].every((op) => op.type === 'deleteRange' || op.type === 'range' || (op.type === 'txn' && txnOnlyDeletes(op.request)));
+}
+
+async function dirSizeBytes(dir: string): Promise<number> {
+  let total = 0;
+  try {
+    for (const f of await readdir(dir)) total += (await stat(path.join(dir, f))).size;
+  } catch {
+    return total;
+  }
+  return total;
 }
 
 function translateRaftError(err: unknown): Error {

@@ -51,13 +51,17 @@ export function maintenanceService(ctx: ServiceContext, dataDir: string): grpc.U
         raftIndex: s.commitIndex,
         raftTerm: s.term,
         raftAppliedIndex: s.appliedIndex,
-        errors: [],
+        errors: member.quotaExceeded() ? [`memberID:${member.memberId} alarm:NOSPACE `] : [],
         dbSizeInUse: size,
         isLearner: s.isLearner,
       };
     }),
 
-    Alarm: unary(ctx, 'Alarm', async () => ({ header: header(ctx), alarms: [] })),
+    // The NOSPACE alarm is raised while this member's backend is over its quota.
+    Alarm: unary(ctx, 'Alarm', async () => ({
+      header: header(ctx),
+      alarms: member.quotaExceeded() ? [{ memberID: member.memberId, alarm: 'NOSPACE' }] : [],
+    })),
 
     Defragment: unary(ctx, 'Defragment', async () => {
       await member.defragment();
