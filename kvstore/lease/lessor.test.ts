@@ -58,7 +58,8 @@ describe('Lessor with the MVCC apply layer', () => {
     const { lessor } = testLessor();
     const store = new MvccStore();
     expect(() => applyPut(store, { key: b('k'), value: b('v'), lease: 9 }, lessor)).toThrowError(code(MvccErrorCode.LEASE_NOT_FOUND));
-    expect(store.currentRevision).toBe(0);
+    expect(store.currentRevision).toBe(1); // still a new store's revision: nothing was written
+    expect(store.range(b('k')).kvs).toEqual([]);
   });
 
   it('revoke deletes every attached key in ONE revision, in key order, with delete events', () => {

@@ -69,11 +69,13 @@ describe('fragmenting watch responses', () => {
     await waitFor(() => sink.responses.length === 2, 'created responses');
     sink.accepting = false; // the transport is full from the first fragment on
     applyTxn(store, { compare: [], success: Array.from({ length: 10 }, (_, i) => putOp(`f/${i}`, 'y'.repeat(60))), failure: [] }, NO_LEASES);
+    const txnRev = store.currentRevision;
+    expect(txnRev).toBe(2);
     await waitFor(() => sink.of(fragmented).some((r) => r.events.length > 0 && !r.fragment), 'last fragment');
     const parts = sink.of(fragmented).filter((r) => r.events.length > 0);
     expect(parts.length).toBeGreaterThan(1);
     expect(parts.map((p) => p.fragment)).toEqual([...parts.slice(1).map(() => true), false]);
-    expect(parts.flatMap((p) => p.events.map((e) => e.kv.modRevision))).toEqual(Array(10).fill(1));
+    expect(parts.flatMap((p) => p.events.map((e) => e.kv.modRevision))).toEqual(Array(10).fill(txnRev));
     expect(sink.responses.slice(2)).toEqual(parts); // contiguous, and nothing after them while full
     sink.accepting = true;
     stream.resume();

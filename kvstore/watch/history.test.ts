@@ -25,16 +25,19 @@ function expectWellFormed(responses: WatchResponse[]): void {
 describe('watch history replay', () => {
   it('replays from a past revision then goes live, with no gap or duplicate at the boundary', async () => {
     const { sink, put, watch } = setup();
-    for (let i = 1; i <= 5; i++) put(`k${i}`, `${i}`);
-    const id = watch('k', { rangeEnd: bytes('l'), startRevision: 2 });
+    const putRevs: number[] = [];
+    for (let i = 1; i <= 5; i++) putRevs.push(put(`k${i}`, `${i}`));
+    expect(putRevs).toEqual(revs(5, 2));
+    // From the second put: four revisions to replay.
+    const id = watch('k', { rangeEnd: bytes('l'), startRevision: 3 });
     // Commits between the create and the first catch-up turn.
     put('k6', '6');
     put('k7', '7');
     await waitFor(() => eventRevs(sink.of(id)).length === 6, 'replayed events');
     put('k8', '8');
     await waitFor(() => eventRevs(sink.of(id)).length === 7, 'live event');
-    expect(eventRevs(sink.of(id))).toEqual(revs(7, 2));
-    expect(sink.of(id)[0]).toMatchObject({ created: true, header: { revision: 5 } });
+    expect(eventRevs(sink.of(id))).toEqual(revs(7, 3));
+    expect(sink.of(id)[0]).toMatchObject({ created: true, header: { revision: 6 } });
     expectWellFormed(sink.of(id));
   });
 
@@ -48,7 +51,8 @@ describe('watch history replay', () => {
       await new Promise((resolve) => setImmediate(resolve));
     }
     await waitFor(() => eventRevs(sink.of(id)).length >= 300, 'all events');
-    expect(eventRevs(sink.of(id))).toEqual(revs(300));
+    // A new store is at revision 1: the puts are revisions 2..301.
+    expect(eventRevs(sink.of(id))).toEqual(revs(300, 2));
     expectWellFormed(sink.of(id));
     // Chunks hold at most 3 revisions.
     expect(Math.max(...sink.of(id).map((r) => r.events.length))).toBeLessThanOrEqual(3);
@@ -63,7 +67,7 @@ describe('watch history replay', () => {
     put('t/4', 'y');
     const id = watch('t/', { rangeEnd: bytes('t0'), startRevision: 1 });
     await waitFor(() => eventRevs(sink.of(id)).length === 5, 'replayed events');
-    expect(sink.of(id).filter((r) => r.events.length > 0).map((r) => eventRevs([r]))).toEqual([[1], [2, 2, 2], [3]]);
+    expect(sink.of(id).filter((r) => r.events.length > 0).map((r) => eventRevs([r]))).toEqual([[2], [3, 3, 3], [4]]);
   });
 
   it('is resumable: a new watch from the last revision seen + 1 continues exactly', async () => {
@@ -78,26 +82,27 @@ describe('watch history replay', () => {
     const id2 = hub.openStream(sink2).create({ key: bytes('r/'), rangeEnd: bytes('r0'), startRevision: seen.at(-1)! + 1 });
     put('r/x', '16');
     await waitFor(() => eventRevs(sink2.of(id2)).length === 10, 'resumed events');
-    expect([...seen, ...eventRevs(sink2.of(id2))]).toEqual(revs(16));
+    expect(seen).toEqual(revs(6, 2));
+    expect([...seen, ...eventRevs(sink2.of(id2))]).toEqual(revs(16, 2));
   });
 });
 
 describe('watch and compaction', () => {
   it('answers a compacted start revision with created, then canceled with compact_revision', async () => {
     const { hub, sink, store, put, watch } = setup();
-    for (let i = 1; i <= 5; i++) put('k', `${i}`);
-    store.compact(3);
-    const below = watch('k', { startRevision: 2 });
-    const at = watch('k', { startRevision: 3 });
-    const above = watch('k', { startRevision: 4 });
+    for (let i = 1; i <= 5; i++) put('k', `${i}`); // revisions 2..6
+    store.compact(4);
+    const below = watch('k', { startRevision: 3 });
+    const at = watch('k', { startRevision: 4 });
+    const above = watch('k', { startRevision: 5 });
     await waitFor(() => eventRevs(sink.of(above)).length === 2, 'events above the compaction');
     for (const id of [below, at]) {
       expect(sink.of(id).map((r) => [r.created, r.canceled, r.compactRevision, r.cancelReason])).toEqual([
         [true, false, 0, ''],
-        [false, true, 3, ''],
+        [false, true, 4, ''],
       ]);
     }
-    expect(eventRevs(sink.of(above))).toEqual([4, 5]);
+    expect(eventRevs(sink.of(above))).toEqual([5, 6]);
     expect(hub.stats()).toMatchObject({ watchers: 1, compactedCancels: 2 });
   });
 

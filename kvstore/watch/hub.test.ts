@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { applyTxn, MvccStore, NO_LEASES, type RequestOp } from '../mvcc/index.js';
+import { describe, expect, it, vi } from 'vitest';
+import { applyPut, applyTxn, MvccStore, NO_LEASES, type CommitObserver, type RequestOp } from '../mvcc/index.js';
 import { WatchErrorCode } from './errors.js';
 import { WatchHub } from './hub.js';
 import { bytes, RecordingSink, setup, text, waitFor } from './testing.js';
@@ -12,30 +12,32 @@ const putOp = (k: string, v: string): RequestOp => ({ type: 'put', request: { ke
 describe('WatchHub live events', () => {
   it('sends created, then one response per revision touching the key, headed by that revision', async () => {
     const { sink, put, watch } = setup();
-    put('foo', 'v0');
+    const r0 = put('foo', 'v0');
     const id = watch('foo');
     expect(id).toBe(0);
-    put('foo', 'v1');
-    put('bar', 'x');
-    put('foo', 'v2');
+    const r1 = put('foo', 'v1');
+    const r2 = put('bar', 'x');
+    const r3 = put('foo', 'v2');
+    expect([r0, r1, r2, r3]).toEqual([2, 3, 4, 5]); // a new store is at revision 1
     await waitFor(() => sink.events(id).length === 2, 'two events');
     const [created, first, second] = sink.of(id);
-    expect(created).toMatchObject({ created: true, canceled: false, header: { revision: 1 }, events: [] });
-    expect(first).toMatchObject({ created: false, header: { revision: 2 } });
-    expect(second).toMatchObject({ header: { revision: 4 } });
-    expect(sink.events(id)).toEqual(['2:PUT:foo=v1', '4:PUT:foo=v2']);
-    expect(first!.events[0]!.kv).toMatchObject({ createRevision: 1, modRevision: 2, version: 2 });
+    expect(created).toMatchObject({ created: true, canceled: false, header: { revision: r0 }, events: [] });
+    expect(first).toMatchObject({ created: false, header: { revision: r1 } });
+    expect(second).toMatchObject({ header: { revision: r3 } });
+    expect(sink.events(id)).toEqual([`${r1}:PUT:foo=v1`, `${r3}:PUT:foo=v2`]);
+    expect(first!.events[0]!.kv).toMatchObject({ createRevision: r0, modRevision: r1, version: 2 });
   });
 
   it('reports deletes with the key and the deleting revision', async () => {
     const { sink, put, del, watch } = setup();
     put('k', 'v');
     const id = watch('k');
-    del('k');
+    const deletedAt = del('k');
+    expect(deletedAt).toBe(3);
     await waitFor(() => sink.events(id).length === 1, 'delete event');
     const ev = sink.of(id)[1]!.events[0]!;
     expect(ev.type).toBe('DELETE');
-    expect(ev.kv).toMatchObject({ modRevision: 2, createRevision: 0, version: 0 });
+    expect(ev.kv).toMatchObject({ modRevision: deletedAt, createRevision: 0, version: 0 });
     expect(text(ev.kv.key)).toBe('k');
   });
 
@@ -58,14 +60,14 @@ describe('WatchHub live events', () => {
     const { sink, put, del, watch } = setup();
     const noPut = watch('k', { filters: ['NOPUT'] });
     const noDelete = watch('k', { filters: ['NODELETE'] });
-    put('k', '1');
-    del('k');
-    put('k', '2');
+    put('k', '1'); // rev 2
+    del('k'); // rev 3
+    put('k', '2'); // rev 4
     const marker = watch('end');
     put('end', 'x');
     await waitFor(() => sink.events(marker).length === 1, 'marker event');
-    expect(sink.events(noPut)).toEqual(['2:DELETE:k']);
-    expect(sink.events(noDelete)).toEqual(['1:PUT:k=1', '3:PUT:k=2']);
+    expect(sink.events(noPut)).toEqual(['3:DELETE:k']);
+    expect(sink.events(noDelete)).toEqual(['2:PUT:k=1', '4:PUT:k=2']);
     // created + one response: the two filtered revisions produced no empty responses.
     expect(sink.of(noPut)).toHaveLength(2);
   });
@@ -75,14 +77,15 @@ describe('WatchHub live events', () => {
     const id = watch('k', { prevKv: true });
     const plain = watch('k');
     put('k', 'v1');
-    put('k', 'v2');
+    const v2At = put('k', 'v2');
     del('k');
     put('k', 'v3');
     await waitFor(() => sink.events(id).length === 4 && sink.events(plain).length === 4, 'events');
     const prevs = sink.of(id).flatMap((r) => r.events.map((e) => (e.prevKv === undefined ? null : text(e.prevKv.value))));
     expect(prevs).toEqual([null, 'v1', 'v2', null]);
     const deleted = sink.of(id)[3]!.events[0]!;
-    expect(deleted.prevKv).toMatchObject({ modRevision: 2, version: 2 });
+    expect(v2At).toBe(3);
+    expect(deleted.prevKv).toMatchObject({ modRevision: v2At, version: 2 });
     expect(sink.of(plain).flatMap((r) => r.events).every((e) => e.prevKv === undefined)).toBe(true);
   });
 
@@ -90,22 +93,24 @@ describe('WatchHub live events', () => {
     const { sink, store, watch } = setup({ maxPendingEvents: 2 });
     const id = watch('t/', { rangeEnd: bytes('t0') });
     applyTxn(store, { compare: [], success: [putOp('t/1', 'a'), putOp('t/2', 'b'), putOp('t/3', 'c')], failure: [] }, NO_LEASES);
+    const txnRev = store.currentRevision;
+    expect(txnRev).toBe(2);
     await waitFor(() => sink.events(id).length === 3, 'txn events');
     const responses = sink.of(id).filter((r) => r.events.length > 0);
     expect(responses).toHaveLength(1);
-    expect(responses[0]!.events.map((e) => e.kv.modRevision)).toEqual([1, 1, 1]);
-    expect(responses[0]!.header.revision).toBe(1);
+    expect(responses[0]!.events.map((e) => e.kv.modRevision)).toEqual([txnRev, txnRev, txnRev]);
+    expect(responses[0]!.header.revision).toBe(txnRev);
   });
 
   it('skips revisions before a future start revision', async () => {
     const { sink, put, watch } = setup();
-    put('k', '0');
-    const id = watch('k', { startRevision: 4 });
-    put('k', '1'); // rev 2
-    put('k', '2'); // rev 3
-    put('k', '3'); // rev 4
+    put('k', '0'); // rev 2
+    const id = watch('k', { startRevision: 5 });
+    put('k', '1'); // rev 3
+    put('k', '2'); // rev 4
+    put('k', '3'); // rev 5
     await waitFor(() => sink.events(id).length === 1, 'event at the start revision');
-    expect(sink.events(id)).toEqual(['4:PUT:k=3']);
+    expect(sink.events(id)).toEqual(['5:PUT:k=3']);
   });
 });
 
@@ -131,7 +136,7 @@ describe('WatchStream watches and ids', () => {
   });
 
   it('serves many watches on one stream, each exactly its own events', async () => {
-    const { hub, sink, put, del, watch } = setup({ maxPendingEvents: 16 });
+    const { hub, sink, store, put, del, watch } = setup({ maxPendingEvents: 16 });
     const keyOf = (i: number) => `k${String(i % 20).padStart(2, '0')}`;
     const log: Array<{ rev: number; key: string }> = [];
     for (let i = 1; i <= 50; i++) log.push({ rev: put(keyOf(i), `${i}`), key: keyOf(i) });
@@ -141,7 +146,8 @@ describe('WatchStream watches and ids', () => {
       start: n % 4 === 0 ? 1 + (n % 30) : 0,
     }));
     const ids = specs.map((sp) => watch(sp.lo, { ...(sp.hi === undefined ? {} : { rangeEnd: bytes(sp.hi) }), ...(sp.start === 0 ? {} : { startRevision: sp.start }) }));
-    const createdAt = 50;
+    const createdAt = store.currentRevision;
+    expect(createdAt).toBe(51);
     for (let i = 51; i <= 150; i++) {
       const key = keyOf(i * 7);
       const rev = i % 9 === 0 && log.some((e) => e.key === key) ? del(key) : put(key, `${i}`);
@@ -178,14 +184,15 @@ describe('WatchStream watches and ids', () => {
     const { hub, sink, stream, put, watch } = setup();
     const id = watch('k');
     const other = watch('k');
-    put('k', '1');
+    const canceledAt = put('k', '1');
     expect(stream.cancel(id)).toBe(true);
     expect(stream.cancel(id)).toBe(false);
     expect(stream.cancel(42)).toBe(false);
     put('k', '2');
     await waitFor(() => sink.events(other).length === 2, 'events on the other watch');
     const last = sink.of(id).at(-1)!;
-    expect(last).toMatchObject({ canceled: true, created: false, compactRevision: 0, header: { revision: 1 } });
+    expect(canceledAt).toBe(2);
+    expect(last).toMatchObject({ canceled: true, created: false, compactRevision: 0, header: { revision: canceledAt } });
     expect(sink.events(id)).toEqual([]); // its queued event was dropped with the cancel
     expect(sink.responses.filter((r) => r.canceled)).toHaveLength(1);
     expect(hub.stats().watchers).toBe(1);
@@ -234,5 +241,38 @@ describe('WatchStream watches and ids', () => {
   it('rejects invalid options by code', () => {
     expect(() => new WatchHub(new MvccStore(), { maxPendingEvents: 0 })).toThrowError(expect.objectContaining({ code: WatchErrorCode.INVALID_OPTION }));
     expect(() => new WatchHub(new MvccStore(), { progressNotifyIntervalMs: 1.5 })).toThrowError(expect.objectContaining({ code: WatchErrorCode.INVALID_OPTION }));
+  });
+});
+
+describe('WatchHub.close', () => {
+  it('closes every stream and unsubscribes from the store, once', async () => {
+    const store = new MvccStore();
+    const subscribe = store.onCommit.bind(store);
+    const observers = new Set<CommitObserver>();
+    vi.spyOn(store, 'onCommit').mockImplementation((observer) => {
+      observers.add(observer);
+      const off = subscribe(observer);
+      return () => {
+        observers.delete(observer);
+        off();
+      };
+    });
+    const hub = new WatchHub(store);
+    expect(observers.size).toBe(1);
+    const sink = new RecordingSink();
+    const stream = hub.openStream(sink);
+    const id = stream.create({ key: bytes('k') });
+    await waitFor(() => sink.responses.length === 1, 'created response');
+
+    hub.close();
+    expect(observers.size).toBe(0);
+    expect(hub.stats()).toMatchObject({ streams: 0, watchers: 0 });
+    hub.close();
+    expect(store.onCommit).toHaveBeenCalledTimes(1);
+
+    applyPut(store, { key: bytes('k'), value: bytes('v') }, NO_LEASES);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sink.of(id)).toHaveLength(1); // only the created response
+    expect(hub.openStream(new RecordingSink()).create({ key: bytes('k') })).toBe(INVALID_WATCH_ID);
   });
 });

@@ -44,6 +44,7 @@ export class WatchHub {
   private readonly unsynced = new Set<Watcher>();
   private readonly streams = new Set<ServerWatchStream>();
   private readonly host: StreamHost;
+  private readonly unsubscribe: () => void;
   private nextStreamId = 1;
   private syncScheduled = false;
   private closed = false;
@@ -69,7 +70,7 @@ export class WatchHub {
         this.eventsSent += events;
       },
     };
-    store.onCommit((revision, changes) => this.notify(revision, changes));
+    this.unsubscribe = store.onCommit((revision, changes) => this.notify(revision, changes));
   }
 
   /** Opens a client stream whose responses go to `sink`. */
@@ -95,9 +96,11 @@ export class WatchHub {
     };
   }
 
-  /** Closes every stream; later commits are ignored. */
+  /** Closes every stream and stops observing the store's commits. */
   close(): void {
+    if (this.closed) return;
     this.closed = true;
+    this.unsubscribe();
     for (const s of [...this.streams]) s.close();
   }
 

@@ -3,7 +3,8 @@ import { RecordingSink, bytes, setup, text, waitFor } from './testing.js';
 import type { WatchResponse, WatchSink } from './types.js';
 
 const eventList = (responses: WatchResponse[]): string[] => responses.flatMap((r) => r.events.map((e) => `${e.kv.modRevision}=${text(e.kv.value)}`));
-const expected = (from: number, to: number): string[] => Array.from({ length: to - from + 1 }, (_, i) => `${from + i}=v${from + i}`);
+/** The events of puts number from..to, as "revision=v<n>": the n-th put of the test wrote v<n> at revision base + n. */
+const expected = (from: number, to: number, base: number): string[] => Array.from({ length: to - from + 1 }, (_, i) => `${base + from + i}=v${from + i}`);
 
 describe('slow streams', () => {
   it('a stalled stream blocks no write, stays bounded, and later gets every event exactly once, in order', async () => {
@@ -17,6 +18,8 @@ describe('slow streams', () => {
     const fastId = fast.create({ key: bytes('k/'), rangeEnd: bytes('k0') });
     slowSink.accepting = false;
     await waitFor(() => slowSink.responses.length === 1, 'created response taken by the stalled transport');
+    const base = store.currentRevision;
+    expect(base).toBe(1);
 
     let maxPending = 0;
     let maxPendingAll = 0;
@@ -27,7 +30,7 @@ describe('slow streams', () => {
       // The apply loop yields between batches of entries, as a real one does.
       if (i % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
-    expect(store.currentRevision).toBe(10_000);
+    expect(store.currentRevision).toBe(base + 10_000);
     expect(maxPending).toBeLessThanOrEqual(maxPendingEvents);
     expect(maxPendingAll).toBeLessThanOrEqual(2 * maxPendingEvents);
     expect(hub.stats()).toMatchObject({ slowWatchers: 1, slowTransitions: 1 });
@@ -43,13 +46,14 @@ describe('slow streams', () => {
       await new Promise((resolve) => setImmediate(resolve));
     }
     await waitFor(() => eventList(slowSink.of(slowId)).length >= 10_200, 'the stalled stream to catch up');
-    expect(eventList(slowSink.of(slowId))).toEqual(expected(1, 10_200));
-    expect(eventList(fastSink.of(fastId))).toEqual(expected(1, 10_200));
+    expect(eventList(slowSink.of(slowId))).toEqual(expected(1, 10_200, base));
+    expect(eventList(fastSink.of(fastId))).toEqual(expected(1, 10_200, base));
     expect(hub.stats()).toMatchObject({ slowWatchers: 0, pendingEvents: 0 });
   });
 
   it('replays history into a stalled stream no further than maxPendingEvents', async () => {
-    const { hub, sink, stream, put, watch } = setup({ maxPendingEvents: 10 });
+    const { hub, sink, store, stream, put, watch } = setup({ maxPendingEvents: 10 });
+    const base = store.currentRevision;
     for (let i = 1; i <= 1000; i++) put('k', `v${i}`);
     watch('other');
     sink.accepting = false;
@@ -62,11 +66,11 @@ describe('slow streams', () => {
     sink.accepting = true;
     stream.resume();
     await waitFor(() => sink.events(id).length === 1000, 'replay');
-    expect(eventList(sink.of(id))).toEqual(expected(1, 1000));
+    expect(eventList(sink.of(id))).toEqual(expected(1, 1000, base));
   });
 
   it('keeps exact delivery through a transport that fills and drains unpredictably', async () => {
-    const { hub, put, del } = setup({ maxPendingEvents: 8, maxRevisionsPerResponse: 5 });
+    const { hub, store, put, del } = setup({ maxPendingEvents: 8, maxRevisionsPerResponse: 5 });
     let seed = 12345;
     const random = (): number => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
@@ -89,22 +93,25 @@ describe('slow streams', () => {
     const one = stream.create({ key: bytes('a3'), prevKv: true });
     const model: string[] = [];
     const modelOne: string[] = [];
+    // One revision per step: step i is written at revision base + i.
+    const base = store.currentRevision;
     for (let i = 1; i <= 2000; i++) {
       const key = `a${i % 7}`;
+      const rev = base + i;
       if (i % 11 === 0) {
-        const rev = del(key);
-        if (rev === i) {
-          model.push(`${i}:DELETE:${key}`);
-          if (key === 'a3') modelOne.push(`${i}:DELETE:${key}`);
+        if (del(key) === rev) {
+          model.push(`${rev}:DELETE:${key}`);
+          if (key === 'a3') modelOne.push(`${rev}:DELETE:${key}`);
         } else {
-          put(key, `v${i}`); // the key was already gone: write instead, to keep one revision per step
-          model.push(`${i}:PUT:${key}`);
-          if (key === 'a3') modelOne.push(`${i}:PUT:${key}`);
+          // The key was already gone (the delete took no revision): write instead.
+          expect(put(key, `v${i}`)).toBe(rev);
+          model.push(`${rev}:PUT:${key}`);
+          if (key === 'a3') modelOne.push(`${rev}:PUT:${key}`);
         }
       } else {
-        put(key, `v${i}`);
-        model.push(`${i}:PUT:${key}`);
-        if (key === 'a3') modelOne.push(`${i}:PUT:${key}`);
+        expect(put(key, `v${i}`)).toBe(rev);
+        model.push(`${rev}:PUT:${key}`);
+        if (key === 'a3') modelOne.push(`${rev}:PUT:${key}`);
       }
       if (random() < 0.2) await new Promise((resolve) => setImmediate(resolve));
     }
@@ -123,6 +130,7 @@ describe('slow streams', () => {
     const id = watch('k');
     sink.accepting = false;
     await waitFor(() => sink.responses.length === 1, 'created response');
+    const base = store.currentRevision;
     for (let i = 1; i <= 300; i++) put('k', `v${i}`);
     expect(hub.stats().slowWatchers).toBe(1);
     store.compact(200);
@@ -135,8 +143,8 @@ describe('slow streams', () => {
     // Everything before the gap arrived, contiguous from the start, then the cancel.
     const got = eventList(responses);
     expect(got.length).toBeGreaterThan(0);
-    expect(got).toEqual(expected(1, got.length));
-    expect(got.length).toBeLessThan(200);
+    expect(got).toEqual(expected(1, got.length, base));
+    expect(base + got.length).toBeLessThan(200); // the last event delivered is below the compaction
     expect(hub.stats()).toMatchObject({ watchers: 0, slowWatchers: 0, compactedCancels: 1 });
     put('k', 'after');
     await new Promise((resolve) => setImmediate(resolve));

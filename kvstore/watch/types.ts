@@ -113,7 +113,8 @@ export interface WatchStream {
 export interface WatchableStore {
   readonly currentRevision: number;
   readonly compactRevision: number;
-  onCommit(observer: CommitObserver): void;
+  /** Subscribes to commits; returns a function that unsubscribes. */
+  onCommit(observer: CommitObserver): () => void;
   changesBetween(fromRev: number, toRev: number, visit: (revision: number, change: Change) => boolean | void): void;
   kvBefore(key: Uint8Array, rev: number): KeyValue | undefined;
 }
