@@ -39,6 +39,8 @@ function fromPbWatch(pb: PbWatchRequest): WatchRequest | undefined {
   return undefined;
 }
 
+const MAX_PENDING_RESPONSES = 128;
+
 /** etcd's Watch service: one bidirectional stream per client, many watches on it. */
 export function watchService(ctx: ServiceContext, hub: WatchHub): grpc.UntypedServiceImplementation {
   const toPb = (r: WatchResponse): Record<string, unknown> => ({
@@ -59,10 +61,22 @@ export function watchService(ctx: ServiceContext, hub: WatchHub): grpc.UntypedSe
         send: (r) => (closed ? false : call.write(toPb(r))),
         onError: (err) => ctx.logger.warn({ err }, 'watch stream failed'),
       });
-      call.on('drain', () => stream.resume());
+      // Stop reading a client's requests while its responses are backed up (etcd bounds this at 128).
+      let paused = false;
+      call.on('drain', () => {
+        stream.resume();
+        if (paused && stream.pendingResponses < MAX_PENDING_RESPONSES) {
+          paused = false;
+          call.resume();
+        }
+      });
       call.on('data', (pb: PbWatchRequest) => {
         const req = fromPbWatch(pb);
         if (req !== undefined) stream.handle(req);
+        if (!paused && stream.pendingResponses >= MAX_PENDING_RESPONSES) {
+          paused = true;
+          call.pause();
+        }
       });
       const close = () => {
         if (closed) return;
