@@ -114,6 +114,7 @@ export class Member {
   private leader = 0;
   private readonly leaderListeners: Array<(leader: number, term: number) => void> = [];
   private readonly removedListeners: Array<() => void> = [];
+  private readonly restoreListeners: Array<() => void> = [];
 
   private constructor(
     private readonly opts: MemberOptions,
@@ -367,6 +368,7 @@ export class Member {
     this.appliedIndex = Math.max(index, this.appliedIndex);
     this.snapshotIndex = index;
     this.log.info({ snapshotIndex: index, consistentIndex: meta.consistentIndex, revision: this.mvcc.currentRevision }, 'installed snapshot from leader');
+    for (const l of this.restoreListeners) l();
   }
 
   private applyEntries(entries: readonly Entry[]): void {
@@ -587,6 +589,11 @@ export class Member {
 
   onLeaderChange(listener: (leader: number, term: number) => void): void {
     this.leaderListeners.push(listener);
+  }
+
+  /** Called after the state was replaced by a snapshot from the leader. */
+  onRestored(listener: () => void): void {
+    this.restoreListeners.push(listener);
   }
 
   onRemoved(listener: () => void): void {

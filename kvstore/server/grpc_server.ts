@@ -41,6 +41,7 @@ export class ClientServer {
       version: ETCD_API_VERSION,
     };
     this.hub = new WatchHub(opts.member.mvcc, { maxResponseBytes: opts.maxRequestBytes + GRPC_OVERHEAD_BYTES });
+    opts.member.onRestored(() => this.hub.restored());
     this.leader = new LeaderClients(opts.member);
     this.server = new grpc.Server({
       'grpc.max_receive_message_length': opts.maxRequestBytes + GRPC_OVERHEAD_BYTES,

@@ -96,6 +96,22 @@ export class WatchHub {
     };
   }
 
+  /**
+   * The store was replaced wholesale (a member installed a snapshot from its leader). As etcd's
+   * watchableStore.Restore: every synced watcher goes back to catching up from history at the
+   * revision it expects next, so it sees what the new state holds after that revision, or is
+   * cancelled as compacted if the new state no longer has it.
+   */
+  restored(): void {
+    if (this.closed) return;
+    for (const w of [...this.synced.all()]) {
+      this.synced.delete(w);
+      w.state = 'unsynced';
+      this.unsynced.add(w);
+    }
+    if (this.unsynced.size > 0) this.scheduleSync();
+  }
+
   /** Closes every stream and stops observing the store's commits. */
   close(): void {
     if (this.closed) return;

@@ -15,6 +15,13 @@ export class WatcherGroup {
     return this.count;
   }
 
+  /** Every watcher in the group. */
+  all(): Watcher[] {
+    const out: Watcher[] = [...this.ranges];
+    for (const set of this.byKey.values()) out.push(...set);
+    return out;
+  }
+
   add(w: Watcher): void {
     if (w.range.kind === 'key') {
       let set = this.byKey.get(w.range.key);
