@@ -8,6 +8,11 @@ import type { Entry, HardState, Message, ReadState, Snapshot, SoftState } from '
  * 2. **Send** `messages`. Every message may depend on the state persisted in step 1 (a vote on the
  *    persisted vote, an append acknowledgement on the persisted entries), so none may leave before
  *    step 1 is durable. A driver must not reorder messages to the same peer.
+ *    One exception a driver may take (Raft thesis §10.2.1): a leader's MsgApp and MsgHeartbeat may
+ *    be sent while step 1 is in progress, provided the leader's term and vote are already durable
+ *    and each message's commit index is at most the leader's durable last index — and provided the
+ *    next Ready is not taken before step 1 completes, so that no commit of the entries being
+ *    written is revealed before they are durable on the leader.
  * 3. **Apply** `committedEntries` to the state machine, in order. They are always durable already:
  *    an entry is only committed once it is in this member's stable log. If `snapshot` is set, apply
  *    it (restore the state machine from it) before the committed entries.

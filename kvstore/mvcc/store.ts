@@ -271,6 +271,15 @@ export class MvccStore {
 const EMPTY = new Uint8Array(0);
 
 /**
+ * A compact copy of b. Buffer.from copies small byte strings into Node's shared 8 KiB slabs, which
+ * live data fills densely, instead of giving each one an ArrayBuffer of its own.
+ */
+function ownBytes(b: Uint8Array): Uint8Array {
+  if (b.length === 0) return EMPTY;
+  return Buffer.from(b);
+}
+
+/**
  * A write transaction: every change gets the same main revision (current + 1) and increasing sub
  * revisions. It reads its own writes. If it changes nothing, the store revision does not move.
  */
@@ -299,8 +308,12 @@ export class WriteTxn {
     return at === undefined ? undefined : this.store.getKv(at.modified);
   }
 
-  put(key: Uint8Array, value: Uint8Array, lease: number): PutResponse & { kv: KeyValue } {
+  put(keyIn: Uint8Array, valueIn: Uint8Array, lease: number): PutResponse & { kv: KeyValue } {
     this.assertOpen();
+    // The store keeps every version until compaction: it must own compact copies, not views into
+    // the (much larger) buffers a request was decoded from.
+    const key = ownBytes(keyIn);
+    const value = ownBytes(valueIn);
     const prev = this.get(key);
     const rev = { main: this.revision, sub: this.changes.length };
     const kv: KeyValue = {

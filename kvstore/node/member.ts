@@ -321,14 +321,40 @@ export class Member {
 
   private async handleReady(rd: Ready): Promise<void> {
     if (rd.softState !== undefined) this.onSoftState(rd.softState.lead, rd.softState.role === 'leader');
+    const { early, late } = this.splitForParallelWrite(rd);
+    this.sendMessages(early);
     await this.raftStorage.persist({ hardState: rd.hardState, entries: rd.entries, snapshot: rd.snapshot }, rd.mustSync);
     if (rd.snapshot !== undefined) await this.installSnapshot(rd.snapshot.metadata.index);
-    this.sendMessages(rd.messages);
+    this.sendMessages(late);
     this.applyEntries(rd.committedEntries);
     if (rd.readStates.length > 0) this.reads.onReadStates(rd.readStates);
     this.node.advance(rd);
     this.flushBackend(false);
     this.maybeSnapshot();
+  }
+
+  /**
+   * A leader may replicate in parallel with its own disk write (Raft thesis §10.2.1), which takes
+   * one fsync off the commit path. Safe here because nothing that reveals a commit of the entries
+   * being written can leave before the write completes: the follower acknowledgements are stepped
+   * meanwhile, but the next Ready (with the new commit index) is only taken after this one. So
+   * only appends and heartbeats whose commit index is already durable on the leader, from a leader
+   * whose term and vote are already durable, go early; everything else waits for the write.
+   */
+  private splitForParallelWrite(rd: Ready): { early: Message[]; late: readonly Message[] } {
+    if (this.node.raft.state !== 'leader' || rd.snapshot !== undefined) return { early: [], late: rd.messages };
+    const persisted = this.raftStorage.initialState().hardState;
+    if (rd.hardState !== undefined && (rd.hardState.term !== persisted.term || rd.hardState.vote !== persisted.vote)) {
+      return { early: [], late: rd.messages };
+    }
+    const durableLast = this.raftStorage.lastIndex();
+    const early: Message[] = [];
+    const late: Message[] = [];
+    for (const m of rd.messages) {
+      if ((m.type === 'MsgApp' || m.type === 'MsgHeartbeat') && m.term === persisted.term && m.commit <= durableLast) early.push(m);
+      else late.push(m);
+    }
+    return { early, late };
   }
 
   private sendMessages(msgs: readonly Message[]): void {

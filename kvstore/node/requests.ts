@@ -20,7 +20,9 @@ export interface Envelope {
 }
 
 export function encodeRequest(id: number, r: InternalRequest): Uint8Array {
-  return codec.pack({ i: id, r } satisfies Envelope);
+  // pack() returns a view into msgpackr's shared buffer; an entry kept in the raft log must own
+  // its bytes, or it pins that whole buffer.
+  return Buffer.from(codec.pack({ i: id, r } satisfies Envelope));
 }
 
 export function decodeRequest(data: Uint8Array): Envelope {
