@@ -368,10 +368,20 @@ export class Member {
 
   private async sendSnapshot(m: MsgSnap): Promise<void> {
     try {
-      // The image is of the state now, at an applied index at or beyond the snapshot's: the
-      // receiver skips the entries it already covers, as etcd does with its consistent index.
+      // The image is of the state now, at the applied index, not at the stored snapshot's index.
+      // The message is re-stamped to match (etcd's createMergedSnapshotMessage): the applied index,
+      // its term and today's membership. A stored snapshot taken before the receiver was (re-)added
+      // would otherwise not include it, and it would refuse the snapshot forever.
+      const index = this.appliedIndex;
+      const stamped: MsgSnap = {
+        ...m,
+        snapshot: {
+          data: m.snapshot.data,
+          metadata: { index, term: this.node.raft.raftLog.term(index), confState: this.node.raft.trk.confState() },
+        },
+      };
       const image = await this.backend.image(this.mvcc, this.currentMeta());
-      this.transport.sendSnapshot(m, image);
+      this.transport.sendSnapshot(stamped, image);
     } catch (err) {
       this.log.error({ err, to: idHex(m.to) }, 'failed to build snapshot image');
       this.node.reportSnapshot(m.to, false);
