@@ -117,16 +117,12 @@ export class RaftLog {
    * mismatching entries per round trip.
    */
   findConflictByTerm(index: number, term: number): { index: number; term: number } {
+    const first = this.firstIndex() - 1;
+    const last = this.lastIndex();
     for (let i = index; ; i--) {
-      let t: number;
-      try {
-        t = this.term(i);
-      } catch (err) {
-        if (err instanceof RaftError && (err.code === RaftErrorCode.COMPACTED || err.code === RaftErrorCode.UNAVAILABLE)) {
-          return { index: i, term: 0 };
-        }
-        throw err;
-      }
+      // Outside the log the term is unknown: stop there with term 0.
+      if (i < first || i > last) return { index: i, term: 0 };
+      const t = this.term(i);
       if (t <= term) return { index: i, term: t };
     }
   }

@@ -723,15 +723,10 @@ export class Raft {
       if (windowFull && !pr.takeWindowProbe()) return false;
     }
     const prevIndex = pr.next - 1;
-    let prevTerm: number;
-    let ents: Entry[];
-    try {
-      prevTerm = this.raftLog.term(prevIndex);
-      ents = withEntries ? this.raftLog.entries(pr.next, this.cfg.maxSizePerMsgBytes) : [];
-    } catch (err) {
-      if (err instanceof RaftError && err.code === RaftErrorCode.COMPACTED) return this.maybeSendSnapshot(to, pr);
-      throw err;
-    }
+    // The entries the follower needs are compacted away: it needs a snapshot.
+    if (prevIndex < this.raftLog.firstIndex() - 1) return this.maybeSendSnapshot(to, pr);
+    const prevTerm = this.raftLog.term(prevIndex);
+    const ents = withEntries ? this.raftLog.entries(pr.next, this.cfg.maxSizePerMsgBytes) : [];
     this.send({ type: 'MsgApp', to, index: prevIndex, logTerm: prevTerm, entries: ents, commit: this.raftLog.committed });
     pr.sentEntries(ents.length, payloadBytes(ents));
     return true;
@@ -955,7 +950,11 @@ export class Raft {
   }
 
   private send(out: Outgoing): void {
-    const m = { ...out, from: this.id, term: out.term ?? this.term } as Message;
-    this.msgs.push(m);
+    // `out` is always a fresh literal built by the caller: stamp it in place rather than copy it
+    // (the copy was a tenth of the simulator's time).
+    const m = out as unknown as { from: NodeId; term: number | undefined };
+    m.from = this.id;
+    if (m.term === undefined) m.term = this.term;
+    this.msgs.push(out as unknown as Message);
   }
 }

@@ -21,6 +21,16 @@ import type { Entry, HardState, Message, ReadState, Snapshot, SoftState } from '
  *
  * The driver may call step(), tick() and propose() between ready() and advance(); it must not call
  * ready() again before advance().
+ *
+ * Two obligations beyond a single Ready, both found by the simulator (raft/sim/regressions.test.ts):
+ * - **Bootstrap through the log.** A new cluster's initial membership must be written as committed
+ *   `addNode` entries at term 1 (as etcd does), not only as the confState of an index-0 snapshot
+ *   (MemoryStorage.withConfState): a member that joins later replays the log from index 1 and would
+ *   otherwise never learn the initial voters. withConfState is for fixed-membership tests only.
+ * - **Re-stamp outgoing snapshots.** Before sending a MsgSnap, set its metadata to the applied
+ *   index, that entry's term and the current membership, and ship the state at that index (etcd's
+ *   createMergedSnapshotMessage). A stored snapshot taken before the recipient was (re-)added does
+ *   not list it, and the recipient refuses it forever.
  */
 export interface Ready {
   /** Set when the leader or role changed since the previous Ready. Not persisted. */
