@@ -398,6 +398,41 @@ describe('PeerTransport listening and bad input', () => {
     expect((err as Error).message).toContain(`127.0.0.1:${a.port}`);
   });
 
+  it('lets a member that joins without a cluster id learn it, and the peer URLs to answer, from the first handshake', async () => {
+    const learned: number[] = [];
+    const announced: Array<[NodeId, readonly string[]]> = [];
+    const logger = pino({ level: 'silent' });
+    const received: Message[] = [];
+    const fresh = new PeerTransport({
+      clusterId: 0,
+      memberId: 3,
+      listenPeerUrls: ['http://127.0.0.1:0'],
+      logger,
+      handlers: {
+        onMessage: (m) => void received.push(m),
+        onSnapshot() {},
+        onUnreachable() {},
+        onSnapshotStatus() {},
+        onClusterId: (id) => void learned.push(id),
+        onPeerAnnounced: (id, urls) => void announced.push([id, urls]),
+      },
+    });
+    await fresh.start();
+    running.add(fresh);
+    const dialer = await startMember(4, { clusterId: 7, advertisePeerUrls: ['http://127.0.0.1:9'] });
+    dialer.transport.addPeer(3, [`http://${fresh.listenAddresses()[0]}`]);
+    dialer.transport.send([heartbeat(4, 3, 0)]);
+    await waitFor('the joiner receives the heartbeat', () => received.length === 1);
+    expect(learned).toEqual([7]);
+    expect(announced).toEqual([[4, ['http://127.0.0.1:9']]]);
+    // Once learned, a peer of another cluster is refused.
+    const stranger = await startMember(5, { clusterId: 8 });
+    stranger.transport.addPeer(3, [`http://${fresh.listenAddresses()[0]}`]);
+    stranger.transport.send([heartbeat(5, 3, 0)]);
+    await waitFor('the stranger is refused', () => errorsWithCode(stranger, TransportErrorCode.CLUSTER_ID_MISMATCH).length > 0);
+    expect(received).toHaveLength(1);
+  });
+
   it('rejects https and malformed URLs with TRANSPORT_INVALID_URL', () => {
     const logger = pino({ level: 'silent' });
     const handlers = { onMessage() {}, onSnapshot() {}, onUnreachable() {}, onSnapshotStatus() {} };
@@ -405,7 +440,7 @@ describe('PeerTransport listening and bad input', () => {
     expect(make('https://127.0.0.1:2380')).toThrow(expect.objectContaining({ code: TransportErrorCode.INVALID_URL }));
     expect(make('127.0.0.1:2380')).toThrow(expect.objectContaining({ code: TransportErrorCode.INVALID_URL }));
     expect(make('http://127.0.0.1')).toThrow(expect.objectContaining({ code: TransportErrorCode.INVALID_URL }));
-    expect(() => new PeerTransport({ clusterId: 0, memberId: 1, listenPeerUrls: [], logger, handlers })).toThrow(
+    expect(() => new PeerTransport({ clusterId: -1, memberId: 1, listenPeerUrls: [], logger, handlers })).toThrow(
       expect.objectContaining({ code: TransportErrorCode.INVALID_OPTIONS }),
     );
   });
