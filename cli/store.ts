@@ -33,6 +33,7 @@ Runs one store member. Flag names and defaults are etcd's.
   --max-txn-ops N                      operations per txn branch (default 128)
   --log-level debug|info|warn|error    (default info)
   --unsafe-stale-reads                 TEST ONLY: serve linearizable reads from local state
+  --unsafe-watch-drop-slow-events      TEST ONLY: a watcher that falls behind loses events
 `;
 
 const FLAGS = {
@@ -54,6 +55,7 @@ const FLAGS = {
   'max-txn-ops': { type: 'string', default: '128' },
   'log-level': { type: 'string', default: 'info' },
   'unsafe-stale-reads': { type: 'boolean', default: false },
+  'unsafe-watch-drop-slow-events': { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -85,6 +87,9 @@ export async function runStoreCommand(argv: readonly string[]): Promise<number> 
   const logger = pino({ level: values['log-level'], base: { member: values.name } }, pino.destination(2));
   if (values['unsafe-stale-reads']) {
     logger.warn('--unsafe-stale-reads is set: linearizable reads are served from local state and may be stale. TEST ONLY.');
+  }
+  if (values['unsafe-watch-drop-slow-events']) {
+    logger.warn('--unsafe-watch-drop-slow-events is set: watchers that fall behind lose events. TEST ONLY.');
   }
   try {
     const name = values.name;
@@ -126,6 +131,7 @@ export async function runStoreCommand(argv: readonly string[]): Promise<number> 
       maxRequestBytes,
       maxTxnOps: positiveInt('max-txn-ops', values['max-txn-ops']),
       logger: logger.child({ component: 'grpc' }),
+      unsafeDropSlowWatchEvents: values['unsafe-watch-drop-slow-events'],
     });
     let clientAddrs: string[];
     try {

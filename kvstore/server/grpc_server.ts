@@ -23,6 +23,8 @@ export interface ClientServerOptions {
   readonly maxRequestBytes: number;
   readonly maxTxnOps: number;
   readonly logger: Logger;
+  /** TEST ONLY: see WatchHubOptions.unsafeDropSlowEvents. */
+  readonly unsafeDropSlowWatchEvents?: boolean;
 }
 
 /** The etcd v3 gRPC API of one member, on its client URLs. */
@@ -40,7 +42,10 @@ export class ClientServer {
       maxRequestBytes: opts.maxRequestBytes,
       version: ETCD_API_VERSION,
     };
-    this.hub = new WatchHub(opts.member.mvcc, { maxResponseBytes: opts.maxRequestBytes + GRPC_OVERHEAD_BYTES });
+    this.hub = new WatchHub(opts.member.mvcc, {
+      maxResponseBytes: opts.maxRequestBytes + GRPC_OVERHEAD_BYTES,
+      unsafeDropSlowEvents: opts.unsafeDropSlowWatchEvents ?? false,
+    });
     opts.member.onRestored(() => this.hub.restored());
     this.leader = new LeaderClients(opts.member);
     this.server = new grpc.Server({

@@ -19,9 +19,17 @@ export interface WatchHubOptions {
   readonly syncChangesPerTurn?: number;
   /** Revisions with events in one catch-up response (etcd's watchBatchMaxRevs). Default 1000. */
   readonly maxRevisionsPerResponse?: number;
+  /**
+   * TEST ONLY (--unsafe-watch-drop-slow-events): a watcher whose stream is full skips the events it
+   * cannot take instead of catching up from history. Breaks the "reliable" guarantee on purpose, so
+   * that the fault-injection suite can show its watch checker catches it.
+   */
+  readonly unsafeDropSlowEvents?: boolean;
 }
 
-export type ResolvedWatchHubOptions = { readonly [K in keyof WatchHubOptions]-?: number };
+export type ResolvedWatchHubOptions = { readonly [K in Exclude<keyof WatchHubOptions, 'unsafeDropSlowEvents'>]-?: number } & {
+  readonly unsafeDropSlowEvents: boolean;
+};
 
 export const DEFAULT_WATCH_HUB_OPTIONS: ResolvedWatchHubOptions = {
   maxPendingEvents: 4096,
@@ -29,12 +37,14 @@ export const DEFAULT_WATCH_HUB_OPTIONS: ResolvedWatchHubOptions = {
   progressNotifyIntervalMs: 10 * 60 * 1000,
   syncChangesPerTurn: 10_000,
   maxRevisionsPerResponse: 1000,
+  unsafeDropSlowEvents: false,
 };
 
 export function resolveOptions(options: WatchHubOptions): ResolvedWatchHubOptions {
   const resolved = { ...DEFAULT_WATCH_HUB_OPTIONS, ...stripUndefined(options) };
   for (const [name, value] of Object.entries(resolved)) {
-    if (!Number.isSafeInteger(value) || value <= 0) {
+    if (name === 'unsafeDropSlowEvents') continue;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
       throw new WatchError(WatchErrorCode.INVALID_OPTION, `watch: ${name} must be a positive integer, got ${String(value)}`);
     }
   }
