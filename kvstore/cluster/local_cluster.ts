@@ -135,7 +135,7 @@ export class LocalCluster {
 
   /** Starts one member's process (its output goes to its log file). */
   async start(m: LocalMember): Promise<void> {
-    if (m.process !== undefined && m.process.exitCode === null) return;
+    if (m.process !== undefined && m.process.exitCode === null && m.process.signalCode === null) return;
     const logDir = this.opts.logDir ?? this.opts.dataDir;
     await mkdir(logDir, { recursive: true });
     const log = createWriteStream(path.join(logDir, `${m.name}.log`), { flags: 'a' });
@@ -183,8 +183,8 @@ export class LocalCluster {
     const deadline = Date.now() + timeoutMs;
     for (const m of members) {
       for (;;) {
-        if (m.process !== undefined && m.process.exitCode !== null) {
-          throw new Error(`member ${m.name} exited with code ${m.process.exitCode}; see its log`);
+        if (m.process !== undefined && (m.process.exitCode !== null || m.process.signalCode !== null)) {
+          throw new Error(`member ${m.name} exited (${m.process.signalCode ?? m.process.exitCode}); see its log`);
         }
         try {
           const res = await fetch(`http://${this.host}:${m.metricsPort}/health`, { signal: AbortSignal.timeout(2000) });

@@ -28,7 +28,8 @@ export function clusterService(ctx: ServiceContext, leader: LeaderClients): grpc
   return {
     MemberList: unary(ctx, 'MemberList', async (pb: { linearizable: boolean }) => {
       if (pb.linearizable) await member.linearizableRead();
-      return { header: header(ctx), members: members() };
+      // As etcd: membership calls do not touch the key-value store, so their header has no revision.
+      return { header: header(ctx, 0), members: members() };
     }),
 
     MemberAdd: unary(ctx, 'MemberAdd', async (pb: { peerURLs: string[]; isLearner: boolean }) => {

@@ -189,7 +189,9 @@ export function fromPbTxn(t: PbTxnRequest): TxnRequest {
 }
 
 export function toPbTxnResponse(t: TxnResponse, header: PbHeader): Record<string, unknown> {
-  return { header, succeeded: t.succeeded, responses: t.responses.map((r) => toPbResponseOp(r, header)) };
+  // As etcd: the responses inside a txn carry only the revision in their headers.
+  const inner = { revision: header.revision } as PbHeader;
+  return { header, succeeded: t.succeeded, responses: t.responses.map((r) => toPbResponseOp(r, inner)) };
 }
 
 function toPbResponseOp(r: ResponseOp, header: PbHeader): Record<string, unknown> {
@@ -201,7 +203,7 @@ function toPbResponseOp(r: ResponseOp, header: PbHeader): Record<string, unknown
     case 'deleteRange':
       return { response_delete_range: { header, deleted: r.response.deleted, prev_kvs: r.response.prevKvs.map(toPbKv) } };
     case 'txn':
-      return { response_txn: toPbTxnResponse(r.response, header) };
+      return { response_txn: { header, succeeded: r.response.succeeded, responses: r.response.responses.map((x) => toPbResponseOp(x, header)) } };
   }
 }
 

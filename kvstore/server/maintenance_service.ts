@@ -2,6 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import * as grpc from '@grpc/grpc-js';
+import { MvccError, MvccErrorCode } from '../mvcc/index.js';
 import { header, unary, type ServiceContext } from './context.js';
 import { toServiceError } from './errors.js';
 
@@ -24,6 +25,9 @@ export function maintenanceService(ctx: ServiceContext, dataDir: string): grpc.U
   const { member } = ctx;
 
   const hashKv = (revision: number): number => {
+    // As etcd: a revision ahead of the store or below its compaction is an error, not a long scan.
+    if (revision > member.mvcc.currentRevision) throw new MvccError(MvccErrorCode.FUTURE_REVISION, 'mvcc: required revision is a future revision');
+    if (revision > 0 && revision < member.mvcc.compactRevision) throw new MvccError(MvccErrorCode.COMPACTED, 'mvcc: required revision has been compacted');
     let h = 0;
     const upTo = revision > 0 ? revision : member.mvcc.currentRevision;
     for (let rev = member.mvcc.compactRevision; rev <= upTo; rev++) {
