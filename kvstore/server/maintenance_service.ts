@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -7,6 +8,23 @@ import { header, unary, type ServiceContext } from './context.js';
 import { toServiceError } from './errors.js';
 
 const SNAPSHOT_CHUNK_BYTES = 32 * 1024;
+
+/** The first bytes of a ketch snapshot file. */
+export const SNAPSHOT_MAGIC = Buffer.from('KETCHSNP', 'latin1');
+
+/**
+ * The snapshot stream etcd clients expect: a database padded to whole 512-byte pages, then the
+ * SHA-256 of those bytes (etcdctl 3.4 checks `size % 512 == 32` and the hash). ketch's database
+ * is its own format: magic, u64 image length, the msgpack state image, zero padding.
+ */
+export function snapshotFile(image: Uint8Array): Buffer {
+  const head = Buffer.alloc(16);
+  SNAPSHOT_MAGIC.copy(head, 0);
+  head.writeBigUInt64BE(BigInt(image.length), 8);
+  const unpadded = head.length + image.length;
+  const body = Buffer.concat([head, Buffer.from(image), Buffer.alloc((512 - (unpadded % 512)) % 512)]);
+  return Buffer.concat([body, createHash('sha256').update(body).digest()]);
+}
 
 /** Bytes used by the member's database files. */
 export async function dbSizeBytes(dataDir: string): Promise<number> {
@@ -88,7 +106,7 @@ export function maintenanceService(ctx: ServiceContext, dataDir: string): grpc.U
     Snapshot: (call: grpc.ServerWritableStream<unknown, unknown>) => {
       void (async () => {
         try {
-          const image = Buffer.from(await member.backendImage());
+          const image = snapshotFile(await member.backendImage());
           const h = header(ctx);
           for (let off = 0; off < image.length || off === 0; off += SNAPSHOT_CHUNK_BYTES) {
             const blob = image.subarray(off, off + SNAPSHOT_CHUNK_BYTES);
