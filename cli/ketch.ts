@@ -2,14 +2,23 @@
 /**
  * The `ketch` command: a thin dispatcher to one module per subcommand.
  */
-import { runSimCommand } from './sim.js';
-import { runStoreCommand } from './store.js';
-import { runUpCommand } from './up.js';
+type Run = (argv: readonly string[]) => Promise<number>;
 
-const COMMANDS: Readonly<Record<string, { readonly about: string; readonly run: (argv: readonly string[]) => Promise<number> }>> = {
-  up: { about: 'start a local cluster of store members (data in ./.ketch)', run: runUpCommand },
-  store: { about: 'run one store member (etcd flags)', run: runStoreCommand },
-  sim: { about: 'run the deterministic Raft cluster simulator over a range of seeds', run: runSimCommand },
+/** Each command's module is loaded only when it runs: a client command need not load the store. */
+const lazy =
+  <M>(load: () => Promise<M>, pick: (m: M) => Run): Run =>
+  async (argv) =>
+    pick(await load())(argv);
+
+const COMMANDS: Readonly<Record<string, { readonly about: string; readonly run: Run }>> = {
+  up: { about: 'start a local cluster of store members (data in ./.ketch)', run: lazy(() => import('./up.js'), (m) => m.runUpCommand) },
+  store: { about: 'run one store member (etcd flags)', run: lazy(() => import('./store.js'), (m) => m.runStoreCommand) },
+  kv: { about: 'put, get, del, txn, watch, compact (etcdctl flags and output)', run: lazy(() => import('./kv.js'), (m) => m.runKvCommand) },
+  lease: { about: 'grant, revoke, keep-alive, timetolive, list leases', run: lazy(() => import('./lease.js'), (m) => m.runLeaseCommand) },
+  member: { about: 'list, add, remove, promote members', run: lazy(() => import('./member.js'), (m) => m.runMemberCommand) },
+  endpoint: { about: 'status and health of endpoints', run: lazy(() => import('./endpoint.js'), (m) => m.runEndpointCommand) },
+  snapshot: { about: 'save a member backend snapshot to a file', run: lazy(() => import('./snapshot.js'), (m) => m.runSnapshotCommand) },
+  sim: { about: 'run the deterministic Raft cluster simulator over a range of seeds', run: lazy(() => import('./sim.js'), (m) => m.runSimCommand) },
 };
 
 function usage(): string {

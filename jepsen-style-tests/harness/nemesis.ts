@@ -1,0 +1,103 @@
+import type { LocalCluster, LocalMember } from '../../kvstore/cluster/index.js';
+
+/** A fault the nemesis can inject, and how to heal it. */
+export type NemesisKind = 'kill' | 'kill-leader' | 'kill-all' | 'pause' | 'none';
+
+export const NEMESIS_KINDS: readonly NemesisKind[] = ['kill', 'kill-leader', 'kill-all', 'pause', 'none'];
+
+/** A nemesis window, for the report: when a fault started and ended (ns since start). */
+export interface NemesisWindow {
+  readonly kind: NemesisKind;
+  readonly targets: string[];
+  readonly startNs: number;
+  endNs?: number;
+}
+
+/** Finds the current leader's member through /metrics (etcd_server_is_leader). */
+export async function findLeader(cluster: LocalCluster): Promise<LocalMember | undefined> {
+  for (const m of cluster.members) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${m.metricsPort}/metrics`, { signal: AbortSignal.timeout(1000) });
+      if ((await res.text()).includes('\netcd_server_is_leader 1')) return m;
+    } catch {
+      // down or paused
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Injects one fault at a time on a schedule: a fault for `faultMs`, then healing for `healMs`.
+ * Process faults only (crash with SIGKILL and restart from the data directory, pause with
+ * SIGSTOP and resume); network partitions come with the peer proxy.
+ */
+export class ProcessNemesis {
+  readonly windows: NemesisWindow[] = [];
+  private stopped = false;
+
+  constructor(
+    private readonly cluster: LocalCluster,
+    private readonly kinds: readonly NemesisKind[],
+    private readonly nowNs: () => number,
+    private readonly random: () => number,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  async run(faultMs: number, healMs: number, untilMs: number): Promise<void> {
+    let i = 0;
+    while (!this.stopped && Date.now() + faultMs + healMs <= untilMs) {
+      await sleep(healMs);
+      const kind = this.kinds[i++ % this.kinds.length] as NemesisKind;
+      if (kind === 'none') {
+        await sleep(faultMs);
+        continue;
+      }
+      const targets = await this.pickTargets(kind);
+      const w: NemesisWindow = { kind, targets: targets.map((m) => m.name), startNs: this.nowNs() };
+      this.windows.push(w);
+      this.log(`nemesis: ${kind} ${w.targets.join(',')}`);
+      await this.inject(kind, targets);
+      await sleep(faultMs);
+      await this.heal(kind, targets);
+      w.endNs = this.nowNs();
+      this.log(`nemesis: healed ${kind}`);
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private async pickTargets(kind: NemesisKind): Promise<LocalMember[]> {
+    const members = this.cluster.members;
+    switch (kind) {
+      case 'kill-all':
+        return [...members];
+      case 'kill-leader': {
+        const leader = await findLeader(this.cluster);
+        return [leader ?? (members[Math.floor(this.random() * members.length)] as LocalMember)];
+      }
+      default:
+        return [members[Math.floor(this.random() * members.length)] as LocalMember];
+    }
+  }
+
+  private async inject(kind: NemesisKind, targets: LocalMember[]): Promise<void> {
+    for (const m of targets) {
+      if (kind === 'pause') this.cluster.signal(m, 'SIGSTOP');
+      else await this.cluster.kill(m);
+    }
+  }
+
+  /** Heals a fault: resumes paused members, restarts killed ones from their data. */
+  async heal(kind: NemesisKind, targets: LocalMember[]): Promise<void> {
+    for (const m of targets) {
+      if (kind === 'pause') this.cluster.signal(m, 'SIGCONT');
+      else await this.cluster.start(m);
+    }
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
