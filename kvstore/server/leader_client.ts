@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { StoreError, StoreErrorCode } from '../node/errors.js';
 import type { Member } from '../node/member.js';
+import { GrpcStatusError } from './errors.js';
 import { loadEtcdServices } from './proto.js';
 
 type Clients = { Lease: grpc.Client; Cluster: grpc.Client };
@@ -35,7 +36,10 @@ export class LeaderClients {
     const fn = client[method];
     if (fn === undefined) throw new Error(`no method ${method}`);
     return new Promise((resolve, reject) => {
-      fn.call(client, req, { deadline: Date.now() + timeoutMs }, (err, res) => (err ? reject(err) : resolve(res)));
+      // The leader's answer is passed on as the leader gave it: its gRPC status and etcd's message.
+      fn.call(client, req, { deadline: Date.now() + timeoutMs }, (err, res) =>
+        err ? reject(new GrpcStatusError(err.code, err.details || err.message)) : resolve(res),
+      );
     });
   }
 
