@@ -2,6 +2,8 @@ import type * as grpc from '@grpc/grpc-js';
 import type { WatchCreateRequest, WatchFilter, WatchHub, WatchRequest, WatchResponse } from '../watch/index.js';
 import { header, type ServiceContext } from './context.js';
 import { toPbKv } from './convert.js';
+import { toServiceError } from './errors.js';
+import { StoreError, StoreErrorCode } from '../node/errors.js';
 
 interface PbWatchRequest {
   request_union?: 'create_request' | 'cancel_request' | 'progress_request';
@@ -42,7 +44,33 @@ function fromPbWatch(pb: PbWatchRequest): WatchRequest | undefined {
 const MAX_PENDING_RESPONSES = 128;
 
 /** etcd's Watch service: one bidirectional stream per client, many watches on it. */
-export function watchService(ctx: ServiceContext, hub: WatchHub): grpc.UntypedServiceImplementation {
+/**
+ * Tells require-leader streams when this member has been without a leader for a while (etcd
+ * cancels them once the leader is lost; a short grace period avoids doing so during a transfer).
+ */
+class LeaderLossWatch {
+  private readonly listeners = new Set<() => void>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(member: ServiceContext['member'], graceMs: number) {
+    member.onLeaderChange((leader) => {
+      clearTimeout(this.timer);
+      if (leader !== 0) return;
+      this.timer = setTimeout(() => {
+        if (member.leaderId() === 0) for (const l of [...this.listeners]) l();
+      }, graceMs);
+      this.timer.unref();
+    });
+  }
+
+  onLost(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
+export function watchService(ctx: ServiceContext, hub: WatchHub, leaderLossGraceMs = 1000): grpc.UntypedServiceImplementation {
+  const leaderWatch = new LeaderLossWatch(ctx.member, leaderLossGraceMs);
   const toPb = (r: WatchResponse): Record<string, unknown> => ({
     header: { ...header(ctx), revision: r.header.revision },
     watch_id: r.watchId,
@@ -56,6 +84,13 @@ export function watchService(ctx: ServiceContext, hub: WatchHub): grpc.UntypedSe
 
   return {
     Watch: (call: grpc.ServerDuplexStream<PbWatchRequest, unknown>) => {
+      // etcd's require-leader streams (clients send hasleader=true): without a leader the stream
+      // ends with "no leader", so that the client moves to a member that has one.
+      const requireLeader = call.metadata.get('hasleader').some((v) => String(v) === 'true');
+      if (requireLeader && ctx.member.leaderId() === 0) {
+        call.emit('error', toServiceError(new StoreError(StoreErrorCode.NO_LEADER, 'etcdserver: no leader')));
+        return;
+      }
       let closed = false;
       const stream = hub.openStream({
         send: (r) => (closed ? false : call.write(toPb(r))),
@@ -87,6 +122,14 @@ export function watchService(ctx: ServiceContext, hub: WatchHub): grpc.UntypedSe
         close();
         call.end();
       });
+      if (requireLeader) {
+        const stop = leaderWatch.onLost(() => {
+          if (closed) return;
+          close();
+          call.emit('error', toServiceError(new StoreError(StoreErrorCode.NO_LEADER, 'etcdserver: no leader')));
+        });
+        call.on('close', stop);
+      }
       call.on('cancelled', close);
       call.on('error', close);
       call.on('close', close);
