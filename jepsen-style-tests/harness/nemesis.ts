@@ -1,9 +1,42 @@
 import type { LocalCluster, LocalMember } from '../../kvstore/cluster/index.js';
 
 /** A fault the nemesis can inject, and how to heal it. */
-export type NemesisKind = 'kill' | 'kill-leader' | 'kill-all' | 'pause' | 'none';
+export type NemesisKind =
+  | 'kill'
+  | 'kill-leader'
+  | 'kill-all'
+  | 'pause'
+  | 'partition-halves'
+  | 'partition-leader'
+  | 'partition-bridge'
+  | 'partition-asym'
+  | 'none';
 
-export const NEMESIS_KINDS: readonly NemesisKind[] = ['kill', 'kill-leader', 'kill-all', 'pause', 'none'];
+export const NEMESIS_KINDS: readonly NemesisKind[] = [
+  'kill',
+  'kill-leader',
+  'kill-all',
+  'pause',
+  'partition-halves',
+  'partition-leader',
+  'partition-bridge',
+  'partition-asym',
+  'none',
+];
+
+/** Kinds that cut network links (they need the peer proxy). */
+export function isPartition(kind: NemesisKind): boolean {
+  return kind.startsWith('partition-');
+}
+
+type Link = readonly [LocalMember, LocalMember];
+
+/** Every one-way link from a member of `a` to a member of `b`, and back. */
+function between(a: readonly LocalMember[], b: readonly LocalMember[]): Link[] {
+  const out: Link[] = [];
+  for (const x of a) for (const y of b) out.push([x, y], [y, x]);
+  return out;
+}
 
 /** A nemesis window, for the report: when a fault started and ended (ns since start). */
 export interface NemesisWindow {
@@ -28,8 +61,8 @@ export async function findLeader(cluster: LocalCluster): Promise<LocalMember | u
 
 /**
  * Injects one fault at a time on a schedule: a fault for `faultMs`, then healing for `healMs`.
- * Process faults only (crash with SIGKILL and restart from the data directory, pause with
- * SIGSTOP and resume); network partitions come with the peer proxy.
+ * Process faults (crash with SIGKILL and restart from the data directory, pause with SIGSTOP and
+ * resume) and network partitions through the cluster's peer proxies.
  */
 export class ProcessNemesis {
   readonly windows: NemesisWindow[] = [];
@@ -52,6 +85,18 @@ export class ProcessNemesis {
         await sleep(faultMs);
         continue;
       }
+      if (isPartition(kind)) {
+        const { links, targets } = await this.partition(kind);
+        const w: NemesisWindow = { kind, targets: targets.map((m) => m.name), startNs: this.nowNs() };
+        this.windows.push(w);
+        this.log(`nemesis: ${kind} ${w.targets.join(',')} (${links.length} links cut)`);
+        this.cluster.cut(links);
+        await sleep(faultMs);
+        this.cluster.heal();
+        w.endNs = this.nowNs();
+        this.log(`nemesis: healed ${kind}`);
+        continue;
+      }
       const targets = await this.pickTargets(kind);
       const w: NemesisWindow = { kind, targets: targets.map((m) => m.name), startNs: this.nowNs() };
       this.windows.push(w);
@@ -66,6 +111,43 @@ export class ProcessNemesis {
 
   stop(): void {
     this.stopped = true;
+  }
+
+  private shuffled(): LocalMember[] {
+    const m = [...this.cluster.members];
+    for (let i = m.length - 1; i > 0; i--) {
+      const j = Math.floor(this.random() * (i + 1));
+      [m[i], m[j]] = [m[j] as LocalMember, m[i] as LocalMember];
+    }
+    return m;
+  }
+
+  /** The links a partition cuts, and the members it is "about" (for the report). */
+  private async partition(kind: NemesisKind): Promise<{ links: Link[]; targets: LocalMember[] }> {
+    const m = this.shuffled();
+    switch (kind) {
+      case 'partition-halves': {
+        const half = Math.floor(m.length / 2);
+        return { links: between(m.slice(0, half), m.slice(half)), targets: m.slice(0, half) };
+      }
+      case 'partition-leader': {
+        const leader = (await findLeader(this.cluster)) ?? (m[0] as LocalMember);
+        return { links: between([leader], m.filter((x) => x !== leader)), targets: [leader] };
+      }
+      case 'partition-bridge': {
+        // One member sees both sides; the sides do not see each other (a majority ring).
+        const [bridge, ...rest] = m;
+        const half = Math.floor(rest.length / 2);
+        return { links: between(rest.slice(0, half), rest.slice(half)), targets: [bridge as LocalMember] };
+      }
+      case 'partition-asym': {
+        // One member can send to everyone but hears from no one.
+        const deaf = m[0] as LocalMember;
+        return { links: m.filter((x) => x !== deaf).map((x) => [x, deaf] as const), targets: [deaf] };
+      }
+      default:
+        return { links: [], targets: [] };
+    }
   }
 
   private async pickTargets(kind: NemesisKind): Promise<LocalMember[]> {

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LocalCluster } from '../../kvstore/cluster/index.js';
-import { NEMESIS_KINDS, ProcessNemesis, sleep, type NemesisKind, type NemesisWindow } from './nemesis.js';
+import { isPartition, NEMESIS_KINDS, ProcessNemesis, sleep, type NemesisKind, type NemesisWindow } from './nemesis.js';
 import { HistoryRecorder } from './recorder.js';
 import { RegisterWorkload } from './register.js';
 
@@ -51,7 +51,12 @@ export function parseNemesis(spec: string): NemesisKind[] {
  */
 export async function runTest(o: RunOptions): Promise<RunResult> {
   await mkdir(o.outDir, { recursive: true });
-  const cluster = await LocalCluster.create({ nodes: o.nodes, dataDir: path.join(o.outDir, 'cluster'), storeArgs: o.storeArgs });
+  const cluster = await LocalCluster.create({
+    nodes: o.nodes,
+    dataDir: path.join(o.outDir, 'cluster'),
+    storeArgs: o.storeArgs,
+    peerProxy: o.nemesis.some(isPartition),
+  });
   const historyPath = path.join(o.outDir, 'history.jsonl');
   const history = new HistoryRecorder(historyPath);
   const random = seededRandom(o.seed);
@@ -69,7 +74,8 @@ export async function runTest(o: RunOptions): Promise<RunResult> {
     const progress = setInterval(() => o.log(`${Math.round((until - Date.now()) / 1000)}s left, ${workload?.completed ?? 0} operations`), 5000);
     await Promise.all([workload.run(until), nemesis.run(Math.min(5000, o.timeMs / 4), Math.min(3000, o.timeMs / 6), until)]);
     clearInterval(progress);
-    // Heal: every member running again, a leader elected.
+    // Heal: every link restored, every member running again, a leader elected.
+    if (o.nemesis.some(isPartition)) cluster.heal();
     for (const m of cluster.members) cluster.signal(m, 'SIGCONT');
     await cluster.startAll();
     await cluster.waitHealthy(60_000);

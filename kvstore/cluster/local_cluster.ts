@@ -4,6 +4,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { computeMemberId } from '../node/cluster_id.js';
+import { PeerProxy } from './peer_proxy.js';
 
 /** One member of a local cluster: its flags and, while running, its process. */
 export interface LocalMember {
@@ -11,6 +13,8 @@ export interface LocalMember {
   readonly clientPort: number;
   readonly peerPort: number;
   readonly metricsPort: number;
+  /** With peerProxy: the port peers reach this member on (the proxy in front of peerPort). */
+  readonly proxyPort?: number;
   readonly dataDir: string;
   process?: ChildProcess;
 }
@@ -28,6 +32,11 @@ export interface LocalClusterOptions {
   readonly electionMs?: number;
   /** Where member logs go; default <dataDir>/<name>.log. */
   readonly logDir?: string;
+  /**
+   * Put a fault-injecting proxy in front of every member's peer port (in this process), so that
+   * partitions can be made without root: see cut() and heal().
+   */
+  readonly peerProxy?: boolean;
 }
 
 /** The ketch entry point, found from this file (dist/… when built). */
@@ -43,8 +52,22 @@ export function ketchBin(): string {
   throw new Error('cannot find dist/cli/ketch.js: run `npm run build` first');
 }
 
-/** A port that was free a moment ago. */
+/** Ports this process has handed out, so that one layout never gets the same port twice. */
+const handedOut = new Set<number>();
+
+/** A port that was free a moment ago, and not handed out before by this process. */
 export async function freePort(host = '127.0.0.1'): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = await ephemeralPort(host);
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error('freePort: no unused port found');
+}
+
+function ephemeralPort(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once('error', reject);
@@ -86,9 +109,11 @@ export class LocalCluster {
     for (let i = 0; i < opts.nodes; i++) {
       const name = `ketch${i + 1}`;
       const base = opts.basePort ?? 0;
-      const [clientPort, peerPort, metricsPort] =
-        base > 0 ? [base + i * 10, base + i * 10 + 1, base + i * 10 + 2] : [await freePort(host), await freePort(host), await freePort(host)];
-      members.push({ name, clientPort, peerPort, metricsPort, dataDir: path.join(opts.dataDir, name) });
+      const [clientPort, peerPort, metricsPort, proxyPort] =
+        base > 0
+          ? [base + i * 10, base + i * 10 + 1, base + i * 10 + 2, base + i * 10 + 3]
+          : [await freePort(host), await freePort(host), await freePort(host), await freePort(host)];
+      members.push({ name, clientPort, peerPort, metricsPort, dataDir: path.join(opts.dataDir, name), ...(opts.peerProxy ? { proxyPort } : {}) });
     }
     await writeFile(layoutPath, JSON.stringify({ members }, null, 2));
     return new LocalCluster(opts, members);
@@ -109,8 +134,47 @@ export class LocalCluster {
     return m;
   }
 
+  /** The peer URL a member advertises: its proxy's when there is one. */
+  private advertisedPeerUrl(m: LocalMember): string {
+    return `http://${this.host}:${m.proxyPort ?? m.peerPort}`;
+  }
+
   private initialCluster(): string {
-    return this.members.map((m) => `${m.name}=http://${this.host}:${m.peerPort}`).join(',');
+    return this.members.map((m) => `${m.name}=${this.advertisedPeerUrl(m)}`).join(',');
+  }
+
+  /** A member's raft id, as the store derives it from its advertised peer URL and the token. */
+  memberId(m: LocalMember): number {
+    return computeMemberId([this.advertisedPeerUrl(m)], 'etcd-cluster');
+  }
+
+  private readonly proxies = new Map<string, PeerProxy>();
+  /** Cut links, as "fromId>toId". */
+  private readonly cutLinks = new Set<string>();
+
+  private async startProxies(): Promise<void> {
+    for (const m of this.members) {
+      if (m.proxyPort === undefined || this.proxies.has(m.name)) continue;
+      const proxy = new PeerProxy(this.memberId(m), m.peerPort, (from, to) => this.cutLinks.has(`${from}>${to}`), this.host);
+      await proxy.listen(m.proxyPort);
+      this.proxies.set(m.name, proxy);
+    }
+  }
+
+  /**
+   * Cuts the given one-way links (traffic from the first member to the second), replacing any
+   * earlier cut. cut([[a, b], [b, a]]) isolates a from b both ways.
+   */
+  cut(links: ReadonlyArray<readonly [LocalMember, LocalMember]>): void {
+    if (this.proxies.size === 0) throw new Error('LocalCluster.cut needs peerProxy: true');
+    this.cutLinks.clear();
+    for (const [from, to] of links) this.cutLinks.add(`${this.memberId(from)}>${this.memberId(to)}`);
+    for (const p of this.proxies.values()) p.enforce();
+  }
+
+  /** Restores every link. */
+  heal(): void {
+    this.cutLinks.clear();
   }
 
   /** The flags `ketch store` gets for member m. */
@@ -123,7 +187,7 @@ export class LocalCluster {
       '--listen-client-urls', `http://${h}:${m.clientPort}`,
       '--advertise-client-urls', `http://${h}:${m.clientPort}`,
       '--listen-peer-urls', `http://${h}:${m.peerPort}`,
-      '--initial-advertise-peer-urls', `http://${h}:${m.peerPort}`,
+      '--initial-advertise-peer-urls', this.advertisedPeerUrl(m),
       '--listen-metrics-urls', `http://${h}:${m.metricsPort}`,
       '--initial-cluster', this.initialCluster(),
       '--initial-cluster-state', 'new',
@@ -146,6 +210,7 @@ export class LocalCluster {
   }
 
   async startAll(): Promise<void> {
+    await this.startProxies();
     for (const m of this.members) await this.start(m);
   }
 
@@ -176,6 +241,8 @@ export class LocalCluster {
 
   async stopAll(): Promise<void> {
     await Promise.all(this.members.map((m) => this.stop(m)));
+    for (const p of this.proxies.values()) await p.close();
+    this.proxies.clear();
   }
 
   /** Waits until every running member answers /health with a leader, or throws at the deadline. */
