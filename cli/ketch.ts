@@ -19,6 +19,7 @@ const COMMANDS: Readonly<Record<string, { readonly about: string; readonly run: 
   endpoint: { about: 'status and health of endpoints', run: lazy(() => import('./endpoint.js'), (m) => m.runEndpointCommand) },
   snapshot: { about: 'save a member backend snapshot to a file', run: lazy(() => import('./snapshot.js'), (m) => m.runSnapshotCommand) },
   sim: { about: 'run the deterministic Raft cluster simulator over a range of seeds', run: lazy(() => import('./sim.js'), (m) => m.runSimCommand) },
+  jepsen: { about: 'check recorded histories for linearizability (Jepsen-style suite)', run: lazy(() => import('./jepsen.js'), (m) => m.runJepsenCommand) },
 };
 
 function usage(): string {

@@ -1,0 +1,31 @@
+import { runJepsenCheckCommand } from './jepsen_check.js';
+
+/**
+ * `ketch jepsen`: the Jepsen-style suite. `check` verifies a recorded history; `run` (fault
+ * injection against a live cluster) is to come.
+ */
+export const JEPSEN_USAGE = `usage: ketch jepsen <command> [flags]
+
+commands:
+  check     check a recorded history (JSON Lines) for linearizability
+
+Run 'ketch jepsen <command> --help' for a command's flags.
+`;
+
+const SUBCOMMANDS: Readonly<Record<string, (argv: readonly string[]) => Promise<number>>> = {
+  check: runJepsenCheckCommand,
+};
+
+export async function runJepsenCommand(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    (name === undefined ? process.stderr : process.stdout).write(JEPSEN_USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  const run = SUBCOMMANDS[name];
+  if (run === undefined) {
+    process.stderr.write(`ketch jepsen: unknown command '${name}'\n\n${JEPSEN_USAGE}`);
+    return 2;
+  }
+  return run(rest);
+}
