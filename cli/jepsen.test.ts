@@ -142,3 +142,17 @@ describe('parseDurationMs', () => {
     expect(parseDurationMs('soon')).toBeUndefined();
   });
 });
+
+describe('ketch jepsen run (argument handling; the runs themselves are in jepsen-style-tests/short_matrix.test.ts)', () => {
+  it('prints its flags with --help and exits 0', async () => {
+    const r = await ketchJepsen('run', '--help');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('--nemesis LIST');
+  });
+
+  it('exits 2, naming the problem, for a harness error (missing --out, unknown nemesis or workload)', async () => {
+    expect(await ketchJepsen('run')).toMatchObject({ code: 2, stderr: expect.stringContaining('--out DIR is required') });
+    expect(await ketchJepsen('run', '--out', dir, '--nemesis', 'meteor')).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown nemesis "meteor"') });
+    expect(await ketchJepsen('run', '--out', dir, '--workload', 'bank')).toMatchObject({ code: 2, stderr: expect.stringContaining('only "register"') });
+  });
+});

@@ -1,18 +1,21 @@
 import { runJepsenCheckCommand } from './jepsen_check.js';
+import { runJepsenRunCommand } from './jepsen_run.js';
 
 /**
- * `ketch jepsen`: the Jepsen-style suite. `check` verifies a recorded history; `run` (fault
- * injection against a live cluster) is to come.
+ * `ketch jepsen`: the Jepsen-style suite. `run` injects faults into a live local cluster and checks
+ * what clients saw; `check` verifies a recorded history.
  */
 export const JEPSEN_USAGE = `usage: ketch jepsen <command> [flags]
 
 commands:
+  run       a fault-injection run against a local cluster: history, checks, report
   check     check a recorded history (JSON Lines) for linearizability
 
 Run 'ketch jepsen <command> --help' for a command's flags.
 `;
 
 const SUBCOMMANDS: Readonly<Record<string, (argv: readonly string[]) => Promise<number>>> = {
+  run: runJepsenRunCommand,
   check: runJepsenCheckCommand,
 };
 
