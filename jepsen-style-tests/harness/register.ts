@@ -43,7 +43,12 @@ export class RegisterWorkload {
           const done = await this.oneOp(process, this.conns[conn] as EtcdConn);
           this.completed++;
           if (done.type === 'info') process += this.opts.concurrency;
-          if (done.type !== 'ok') conn = (conn + 1) % this.conns.length;
+          if (done.type !== 'ok') {
+            conn = (conn + 1) % this.conns.length;
+            // Back off after an error, as a real client does: while every member is down, a
+            // client would otherwise spin on refused connections and flood the history.
+            await new Promise((r) => setTimeout(r, 50 + 100 * this.opts.random()));
+          }
           if (perClientGapMs > 0) await new Promise((r) => setTimeout(r, perClientGapMs * (0.5 + this.opts.random())));
         }
       }),
