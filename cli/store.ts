@@ -8,7 +8,6 @@ import { StoreError } from '../kvstore/node/errors.js';
 import { Member } from '../kvstore/node/member.js';
 import { ClientServer } from '../kvstore/server/grpc_server.js';
 import { startHttp } from '../kvstore/server/http.js';
-import { dbSizeBytes } from '../kvstore/server/maintenance_service.js';
 import { StoreMetrics } from '../kvstore/server/metrics.js';
 
 const HELP = `usage: ketch store [flags]
@@ -140,7 +139,7 @@ export async function runStoreCommand(argv: readonly string[]): Promise<number> 
       await member.stop();
       throw err;
     }
-    const metrics = new StoreMetrics(member, server.hub, () => dbSizeBytes(dataDir));
+    const metrics = new StoreMetrics(member, server.hub, () => member.dbSizeBytes());
     let http: Awaited<ReturnType<typeof startHttp>>;
     try {
       http = await startHttp(member, metrics, metricsUrls, logger);

@@ -59,7 +59,7 @@ export class ClientServer {
     this.server.addService(svc.Watch.service, watchService(ctx, this.hub));
     this.server.addService(svc.Lease.service, leaseService(ctx, this.leader));
     this.server.addService(svc.Cluster.service, clusterService(ctx, this.leader));
-    this.server.addService(svc.Maintenance.service, maintenanceService(ctx, opts.dataDir));
+    this.server.addService(svc.Maintenance.service, maintenanceService(ctx));
   }
 
   /** Binds every client URL. A port in use fails with a message naming the URL. */

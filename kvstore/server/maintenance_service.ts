@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import { readdir, stat } from 'node:fs/promises';
-import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import * as grpc from '@grpc/grpc-js';
 import { MvccError, MvccErrorCode } from '../mvcc/index.js';
@@ -26,20 +24,8 @@ export function snapshotFile(image: Uint8Array): Buffer {
   return Buffer.concat([body, createHash('sha256').update(body).digest()]);
 }
 
-/** Bytes used by the member's database files. */
-export async function dbSizeBytes(dataDir: string): Promise<number> {
-  const dir = path.join(dataDir, 'member', 'db');
-  let total = 0;
-  try {
-    for (const f of await readdir(dir)) total += (await stat(path.join(dir, f))).size;
-  } catch {
-    return 0;
-  }
-  return total;
-}
-
 /** etcd's Maintenance service: Status, Alarm, Defragment, Hash, HashKV, Snapshot, MoveLeader. */
-export function maintenanceService(ctx: ServiceContext, dataDir: string): grpc.UntypedServiceImplementation {
+export function maintenanceService(ctx: ServiceContext): grpc.UntypedServiceImplementation {
   const { member } = ctx;
 
   const hashKv = (revision: number): number => {
@@ -64,7 +50,7 @@ export function maintenanceService(ctx: ServiceContext, dataDir: string): grpc.U
   return {
     Status: unary(ctx, 'Status', async () => {
       const s = member.status();
-      const size = await dbSizeBytes(dataDir);
+      const size = member.dbSizeBytes();
       return {
         header: header(ctx),
         version: ctx.version,

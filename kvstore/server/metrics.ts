@@ -10,7 +10,7 @@ export class StoreMetrics {
   constructor(
     private readonly member: Member,
     private readonly hub: WatchHub,
-    dbSize: () => Promise<number>,
+    dbSize: () => number,
   ) {
     collectDefaultMetrics({ register: this.registry });
     const m = member;
@@ -25,7 +25,7 @@ export class StoreMetrics {
     new Gauge({ name: 'etcd_server_term', help: 'The current raft term.', registers: [this.registry], collect() { this.set(m.term()); } });
     new Gauge({ name: 'etcd_mvcc_current_revision', help: 'The current revision of the store.', registers: [this.registry], collect() { this.set(m.mvcc.currentRevision); } });
     new Gauge({ name: 'etcd_mvcc_compact_revision', help: 'The last compaction revision of the store.', registers: [this.registry], collect() { this.set(m.mvcc.compactRevision); } });
-    new Gauge({ name: 'etcd_mvcc_db_total_size_in_bytes', help: 'Total size of the underlying database physically allocated in bytes.', registers: [this.registry], async collect() { this.set(await dbSize()); } });
+    new Gauge({ name: 'etcd_mvcc_db_total_size_in_bytes', help: 'Total size of the underlying database physically allocated in bytes.', registers: [this.registry], collect() { this.set(dbSize()); } });
     const h = this.hub;
     new Gauge({ name: 'etcd_debugging_mvcc_watch_stream_total', help: 'Total number of watch streams.', registers: [this.registry], collect() { this.set(h.stats().streams); } });
     new Gauge({ name: 'etcd_debugging_mvcc_watcher_total', help: 'Total number of watchers.', registers: [this.registry], collect() { this.set(h.stats().watchers); } });
