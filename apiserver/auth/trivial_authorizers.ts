@@ -1,0 +1,33 @@
+import type { Authorizer } from './authorizer.js';
+import { forbiddenStatusMessage } from './forbidden.js';
+import { SYSTEM_MASTERS_GROUP } from './user.js';
+
+/**
+ * The authorizers that need no policy (authorizerfactory): AlwaysAllow (`--authorization-mode`
+ * AlwaysAllow, kube-apiserver's default), AlwaysDeny, and the privileged-group check that
+ * kube-apiserver puts in front of every mode.
+ */
+
+export const alwaysAllowAuthorizer: Authorizer = {
+  authorize: () => ({ decision: 'allow', reason: '' }),
+};
+
+const EVERYTHING_FORBIDDEN = 'Everything is forbidden.';
+
+export const alwaysDenyAuthorizer: Authorizer = {
+  authorize: (attributes) => ({
+    decision: 'deny',
+    reason: EVERYTHING_FORBIDDEN,
+    message: forbiddenStatusMessage(attributes, EVERYTHING_FORBIDDEN),
+  }),
+};
+
+/** Allows members of the groups everything; has no opinion on anyone else. */
+export function privilegedGroupsAuthorizer(groups: readonly string[] = [SYSTEM_MASTERS_GROUP]): Authorizer {
+  return {
+    authorize(attributes) {
+      if (attributes.user.groups.some((g) => groups.includes(g))) return { decision: 'allow', reason: '' };
+      return { decision: 'deny', reason: '', message: forbiddenStatusMessage(attributes, '') };
+    },
+  };
+}
