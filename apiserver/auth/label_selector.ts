@@ -1,37 +1,15 @@
+import { labelSelectorFromObject, SelectorError } from '../selectors/index.js';
 import type { LabelSelector } from './rbac_types.js';
 
 /**
- * metav1.LabelSelector matching, for ClusterRole aggregation: every matchLabels pair and every
- * matchExpressions requirement must hold. An empty selector matches everything. A selector that
- * LabelSelectorAsSelector would reject (unknown operator, In/NotIn without values, Exists or
- * DoesNotExist with values) matches nothing.
+ * Whether a metav1.LabelSelector (matchLabels and matchExpressions, as a ClusterRole's
+ * aggregationRule holds) selects a set of labels. A malformed selector selects nothing.
  */
 export function labelSelectorMatches(selector: LabelSelector, labels: Readonly<Record<string, string>> | undefined): boolean {
-  const have = labels ?? {};
-  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
-    if (!Object.hasOwn(have, key) || have[key] !== value) return false;
+  try {
+    return labelSelectorFromObject(selector as Parameters<typeof labelSelectorFromObject>[0]).matches(labels ?? {});
+  } catch (err) {
+    if (err instanceof SelectorError) return false;
+    throw err;
   }
-  for (const req of selector.matchExpressions ?? []) {
-    const values = req.values ?? [];
-    const present = Object.hasOwn(have, req.key);
-    const value = have[req.key];
-    switch (req.operator) {
-      case 'In':
-        if (values.length === 0 || !present || value === undefined || !values.includes(value)) return false;
-        break;
-      case 'NotIn':
-        if (values.length === 0) return false;
-        if (present && value !== undefined && values.includes(value)) return false;
-        break;
-      case 'Exists':
-        if (values.length > 0 || !present) return false;
-        break;
-      case 'DoesNotExist':
-        if (values.length > 0 || present) return false;
-        break;
-      default:
-        return false;
-    }
-  }
-  return true;
 }
