@@ -3,27 +3,55 @@
  * --data-dir (default ./.ketch); a second run restarts the same cluster from its data. Ctrl-C stops
  * every member cleanly.
  */
-import { existsSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { LocalCluster } from '../kvstore/cluster/index.js';
+import { ketchBin, LocalCluster } from '../kvstore/cluster/index.js';
+import { kubeconfig } from './kubeconfig.js';
 
-const HELP = `usage: ketch up [--nodes 3|5] [--data-dir DIR] [--base-port PORT]
+const HELP = `usage: ketch up [--nodes 3|5] [--data-dir DIR] [--base-port PORT] [--apiserver-port PORT]
 
-Starts a local cluster of ketch store members as separate processes and prints their endpoints.
-Running it again with the same --data-dir restarts the same cluster from its data.
+Starts a local cluster of ketch store members as separate processes, and an API server in front
+of them, and prints their endpoints. Writes DIR/kubeconfig for kubectl. Running it again with the
+same --data-dir restarts the same cluster from its data.
 
   --nodes N          members (default 3; 1, 3 or 5)
   --data-dir DIR     where the cluster keeps its data and logs (default ./.ketch)
   --base-port PORT   first client port; member i uses PORT+10i (client), +1 (peer), +2 (metrics) (default 2379)
+  --apiserver-port PORT  the API server's port (default 8080; 0: no API server)
 `;
+
+/** Starts `ketch apiserver` against the cluster and waits until it is ready. */
+async function startApiserver(etcdServers: string, port: number, dataDir: string): Promise<ChildProcess> {
+  const log = createWriteStream(path.join(dataDir, 'apiserver.log'), { flags: 'a' });
+  const child = spawn(process.execPath, [ketchBin(), 'apiserver', '--etcd-servers', etcdServers, '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the API server exited (${child.exitCode}); see ${dataDir}/apiserver.log`);
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/readyz`);
+      if (r.ok) return child;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGTERM');
+      throw new Error(`the API server did not become ready within 30 s; see ${dataDir}/apiserver.log`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
 
 export async function runUpCommand(argv: readonly string[]): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({
       args: [...argv],
-      options: { nodes: { type: 'string', default: '3' }, 'data-dir': { type: 'string', default: '.ketch' }, 'base-port': { type: 'string', default: '2379' }, help: { type: 'boolean', short: 'h', default: false } },
+      options: { 'apiserver-port': { type: 'string', default: '8080' }, nodes: { type: 'string', default: '3' }, 'data-dir': { type: 'string', default: '.ketch' }, 'base-port': { type: 'string', default: '2379' }, help: { type: 'boolean', short: 'h', default: false } },
       strict: true,
     }));
   } catch (err) {
@@ -57,10 +85,15 @@ export async function runUpCommand(argv: readonly string[]): Promise<number> {
     }
   });
   let stopping = false;
+  let apiserver: ChildProcess | undefined;
   const stop = async (): Promise<void> => {
     if (stopping) return;
     stopping = true;
     process.stderr.write('\nketch up: stopping members...\n');
+    if (apiserver !== undefined && apiserver.exitCode === null) {
+      apiserver.kill('SIGTERM');
+      await new Promise((r) => apiserver?.once('exit', r));
+    }
     await cluster.stopAll();
     process.stderr.write('ketch up: stopped\n');
     process.exit(0);
@@ -75,10 +108,28 @@ export async function runUpCommand(argv: readonly string[]): Promise<number> {
     return 1;
   }
   const endpoints = cluster.endpoints().join(',');
+  const apiPort = Number(values['apiserver-port']);
+  let apiLines = '';
+  if (apiPort > 0) {
+    process.stderr.write(`ketch up: starting the API server on 127.0.0.1:${apiPort}\n`);
+    try {
+      apiserver = await startApiserver(cluster.endpoints().map((e) => `http://${e}`).join(','), apiPort, values['data-dir']);
+    } catch (err) {
+      process.stderr.write(`ketch up: ${(err as Error).message}\n`);
+      await cluster.stopAll();
+      return 1;
+    }
+    apiserver.once('exit', (code, signal) => {
+      if (!stopping) process.stderr.write(`ketch up: the API server exited (${signal ?? code}); see ${values['data-dir']}/apiserver.log\n`);
+    });
+    const kc = path.join(values['data-dir'], 'kubeconfig');
+    await writeFile(kc, kubeconfig({ server: `http://127.0.0.1:${apiPort}` }));
+    apiLines = `  apiserver  http://127.0.0.1:${apiPort}  (log ${values['data-dir']}/apiserver.log)\n\n  kubectl --kubeconfig ${kc} get ns\n  kubectl --kubeconfig ${kc} create deployment web --image=nginx\n`;
+  }
   process.stdout.write(
     `ketch up: cluster ready\n\n` +
       cluster.members.map((m) => `  ${m.name}  client ${cluster.clientUrl(m)}  peer :${m.peerPort}  metrics http://127.0.0.1:${m.metricsPort}/metrics`).join('\n') +
-      `\n\n  etcdctl --endpoints=${endpoints} put hello world\n  etcdctl --endpoints=${endpoints} get hello\n\nPress Ctrl-C to stop.\n`,
+      `\n${apiLines === '' ? '' : `\n${apiLines}`}\n  etcdctl --endpoints=${endpoints} put hello world\n  etcdctl --endpoints=${endpoints} get hello\n\nPress Ctrl-C to stop.\n`,
   );
   return await exited;
 }

@@ -72,12 +72,19 @@ export interface FieldError {
 
 /** Per-type behaviour the declaration can't express as data (Kubernetes' REST strategies). */
 export interface Strategy {
-  /** Fill defaults on create and update (before validation), mutating obj. */
-  readonly defaults?: (obj: KubeObject) => void;
+  /** Fill defaults on create and update (before validation), mutating obj; `old` is set on update. */
+  readonly defaults?: (obj: KubeObject, old?: KubeObject) => void;
+  /** Keep the status a create sends (nodes: a kubelet registers with its status). Default: status is cleared on create. */
+  readonly keepStatusOnCreate?: boolean;
   /** Type-specific validation beyond the schema. `old` is set on update. */
   readonly validate?: (obj: KubeObject, old?: KubeObject) => FieldError[];
   /** Fields of the main resource that are not part of the "spec" (so changes don't bump generation). Default: everything but metadata and status. */
   readonly specFields?: readonly string[];
+  /**
+   * How metadata.name is checked: a DNS-1123 subdomain (the default), a DNS-1123 label
+   * (namespaces, services), or only as a path segment (RBAC types: `system:discovery`).
+   */
+  readonly nameValidation?: 'subdomain' | 'label' | 'pathSegment';
   /** Whether metadata.generation is maintained (true for types with a spec). */
   readonly generation?: boolean;
 }
@@ -105,6 +112,8 @@ export interface ResourceDecl {
   readonly selectableFields?: Readonly<Record<string, (obj: KubeObject) => string>>;
   readonly subresources?: Subresources;
   readonly strategy?: Strategy;
+  /** Served from a CustomResourceDefinition (no strategic merge patch, unstructured storage). */
+  readonly custom?: boolean;
   /** Verbs served. Default: create, delete, deletecollection, get, list, patch, update, watch. */
   readonly verbs?: readonly string[];
 }

@@ -1,0 +1,103 @@
+import type { Logger } from 'pino';
+import { StatusError } from './errors.js';
+import type { ApiContext } from './http/context.js';
+import { timestamp } from './registry/meta.js';
+import type { KubeObject } from './registry/types.js';
+
+/**
+ * Namespace lifecycle, the part kube-apiserver and the namespace controller do between them: the
+ * system namespaces exist (default, kube-system, kube-public, kube-node-lease) and can't be
+ * deleted, and a namespace being deleted has its contents removed and then its `kubernetes`
+ * finalizer dropped, so it goes away. Every step is idempotent, so several API servers may run it.
+ */
+
+export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'] as const;
+export const UNDELETABLE_NAMESPACES = new Set(['default', 'kube-system', 'kube-public']);
+
+const SWEEP_MS = 2000;
+
+export function startNamespaceLifecycle(api: ApiContext, logger: Logger): { bootstrap(): Promise<void>; stop(): void } {
+  const log = logger.child({ component: 'namespace-lifecycle' });
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const nsDecl = (): ReturnType<typeof api.registry.lookup> => api.registry.lookup('', 'v1', 'namespaces');
+
+  const bootstrap = async (): Promise<void> => {
+    const decl = nsDecl();
+    if (decl === undefined) return;
+    const rest = api.rest(decl);
+    for (const name of SYSTEM_NAMESPACES) {
+      try {
+        await rest.create('', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, { dryRun: false, fieldValidation: 'Ignore', fieldManager: 'kube-apiserver', now: new Date(), warnings: [] });
+        log.info({ namespace: name }, 'created system namespace');
+      } catch (err) {
+        if (!(err instanceof StatusError && err.reason === 'AlreadyExists')) throw err;
+      }
+    }
+    schedule();
+  };
+
+  const schedule = (): void => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      void sweep()
+        .catch((err: unknown) => log.warn({ err }, 'namespace sweep failed'))
+        .finally(schedule);
+    }, SWEEP_MS);
+    timer.unref();
+  };
+
+  const sweep = async (): Promise<void> => {
+    const decl = nsDecl();
+    if (decl === undefined) return;
+    const cache = api.cache(decl);
+    await cache.ready();
+    const terminating = cache.list((o) => o.metadata?.deletionTimestamp !== undefined).items;
+    for (const ns of terminating) await finalize(ns);
+  };
+
+  const finalize = async (ns: KubeObject): Promise<void> => {
+    const name = ns.metadata?.name ?? '';
+    let remaining = 0;
+    for (const decl of api.registry.all()) {
+      if (!decl.namespaced) continue;
+      // One version per resource is enough: every version shares the keys.
+      if (api.registry.versionsOf(decl.group, decl.plural)[0] !== decl) continue;
+      const rest = api.rest(decl);
+      const { items } = await api.store.list(rest.stored, name);
+      for (const item of items) {
+        remaining++;
+        if (item.metadata?.deletionTimestamp !== undefined) continue;
+        try {
+          await rest.delete(name, item.metadata?.name ?? '', { propagationPolicy: 'Background' }, { dryRun: false, fieldValidation: 'Ignore', fieldManager: 'namespace-controller', now: new Date(), warnings: [] });
+        } catch (err) {
+          if (!(err instanceof StatusError && err.reason === 'NotFound')) throw err;
+        }
+      }
+    }
+    if (remaining > 0) return;
+    const decl = nsDecl()!;
+    try {
+      await api.store.guaranteedUpdate(api.rest(decl).stored, '', name, (cur) => {
+        const spec = (cur.spec ?? {}) as { finalizers?: string[] };
+        cur.spec = { ...spec, finalizers: (spec.finalizers ?? []).filter((f) => f !== 'kubernetes') };
+        return cur;
+      });
+      const cur = await api.store.get(api.rest(decl).stored, '', name);
+      if (cur !== undefined && ((cur.spec as { finalizers?: string[] } | undefined)?.finalizers ?? []).length === 0 && (cur.metadata?.finalizers ?? []).length === 0) {
+        await api.store.delete(api.rest(decl).stored, '', name, Number(cur.metadata?.resourceVersion));
+        log.info({ namespace: name, at: timestamp(new Date()) }, 'namespace finalized');
+      }
+    } catch (err) {
+      if (!(err instanceof StatusError && (err.reason === 'NotFound' || err.reason === 'Conflict'))) throw err;
+    }
+  };
+
+  return {
+    bootstrap,
+    stop: () => {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
+}

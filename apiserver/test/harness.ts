@@ -1,0 +1,85 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { kubeconfig } from '../../cli/kubeconfig.js';
+import { freePort, ketchBin, LocalCluster } from '../../kvstore/cluster/index.js';
+import { removeTestDir, runCommand, testDir, waitFor, type RunResult } from '../../kvstore/test/processes.js';
+
+/**
+ * Integration-test harness: a real store cluster of `ketch store` processes, a real
+ * `ketch apiserver` process in front of it, and a kubeconfig for the real kubectl.
+ */
+
+export interface ApiHarness {
+  readonly dir: string;
+  readonly cluster: LocalCluster;
+  readonly url: string;
+  readonly kubeconfigPath: string;
+  apiserver: ChildProcess;
+  kubectl(args: readonly string[], opts?: { input?: string; timeoutMs?: number; until?: RegExp }): Promise<RunResult>;
+  /** kubectl that must succeed; returns stdout. */
+  k(args: readonly string[], opts?: { input?: string }): Promise<string>;
+  fetch(pathAndQuery: string, init?: RequestInit): Promise<Response>;
+  restartApiserver(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(name: string, opts: { nodes?: number; apiserverArgs?: readonly string[] } = {}): Promise<ApiHarness> {
+  const dir = await testDir(`apiserver-${name}`);
+  const cluster = await LocalCluster.create({ nodes: opts.nodes ?? 1, dataDir: path.join(dir, 'store') });
+  await cluster.startAll();
+  await cluster.waitHealthy(30_000);
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const kubeconfigPath = path.join(dir, 'kubeconfig');
+  await writeFile(kubeconfigPath, kubeconfig({ server: url }));
+  const log = createWriteStream(path.join(dir, 'apiserver.log'), { flags: 'a' });
+  const spawnApiserver = async (): Promise<ChildProcess> => {
+    const p = spawn(process.execPath, [ketchBin(), 'apiserver', '--etcd-servers', cluster.endpoints().map((e) => `http://${e}`).join(','), '--port', String(port), '--log-level', 'debug', ...(opts.apiserverArgs ?? [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+    p.stdout?.pipe(log, { end: false });
+    p.stderr?.pipe(log, { end: false });
+    await waitFor('apiserver ready', async () => {
+      if (p.exitCode !== null) throw new Error(`apiserver exited with ${p.exitCode}; see ${dir}/apiserver.log`);
+      try {
+        const r = await fetch(`${url}/readyz`);
+        return r.ok ? true : undefined;
+      } catch {
+        return undefined;
+      }
+    }, 30_000);
+    return p;
+  };
+  const stopApiserver = async (): Promise<void> => {
+    const p = h.apiserver;
+    if (p.exitCode !== null || p.signalCode !== null) return;
+    const exited = new Promise((r) => p.once('exit', r));
+    p.kill('SIGTERM');
+    await exited;
+  };
+  const h: ApiHarness = {
+    dir,
+    cluster,
+    url,
+    kubeconfigPath,
+    apiserver: await spawnApiserver(),
+    kubectl: (args, o = {}) => runCommand('kubectl', ['--kubeconfig', kubeconfigPath, ...args], { ...(o.input !== undefined ? { stdin: o.input } : {}), timeoutMs: o.timeoutMs ?? 30_000, ...(o.until !== undefined ? { until: o.until } : {}) }),
+    k: async (args, o = {}) => {
+      const r = await h.kubectl(args, o);
+      if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${r.code}: ${r.stderr}${r.stdout}`);
+      return r.stdout;
+    },
+    fetch: (p, init) => fetch(`${url}${p}`, init),
+    restartApiserver: async () => {
+      await stopApiserver();
+      h.apiserver = await spawnApiserver();
+    },
+    close: async () => {
+      await stopApiserver();
+      await cluster.stopAll();
+      log.end();
+      await removeTestDir(dir);
+    },
+  };
+  return h;
+}
