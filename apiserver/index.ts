@@ -12,6 +12,7 @@ import { loadTokenFile, tokenTableAuthenticator } from './auth/index.js';
 
 export { errors, StatusError, type Status } from './errors.js';
 export type { ApiServer } from './server.js';
+export { ensureCerts, type CertPaths } from './auth/index.js';
 
 export interface CreateApiServerOptions {
   readonly etcdServers: readonly string[];

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { createApiServer } from '../apiserver/index.js';
+import { createApiServer, ensureCerts } from '../apiserver/index.js';
 
 const HELP = `usage: ketch apiserver --etcd-servers URLS [flags]
 
@@ -16,6 +16,8 @@ const HELP = `usage: ketch apiserver --etcd-servers URLS [flags]
   --secure-port PORT           HTTPS port (with --tls-cert-file and --tls-private-key-file)
   --tls-cert-file FILE         serving certificate (PEM)
   --tls-private-key-file FILE  its key (PEM)
+  --cert-dir DIR               with --secure-port and no --tls-cert-file: certificates made here on
+                               first start (CA, serving, admin), as kube-apiserver (default .ketch/pki)
   --client-ca-file FILE        CA that signs client certificates (x509 authentication)
   --token-auth-file FILE       static bearer tokens (CSV: token,user,uid,"group1,group2")
   --authorization-mode MODE    AlwaysAllow (default) or RBAC
@@ -36,6 +38,7 @@ export async function runApiserverCommand(argv: readonly string[]): Promise<numb
         'secure-port': { type: 'string' },
         'tls-cert-file': { type: 'string' },
         'tls-private-key-file': { type: 'string' },
+        'cert-dir': { type: 'string', default: '.ketch/pki' },
         'client-ca-file': { type: 'string' },
         'token-auth-file': { type: 'string' },
         'authorization-mode': { type: 'string', default: 'AlwaysAllow' },
@@ -72,11 +75,18 @@ export async function runApiserverCommand(argv: readonly string[]): Promise<numb
   const securePort = values['secure-port'] !== undefined ? Number(values['secure-port']) : undefined;
   let https: { key: string; cert: string; ca?: string } | undefined;
   if (securePort !== undefined) {
-    const cert = values['tls-cert-file'];
-    const key = values['tls-private-key-file'];
-    if (cert === undefined || key === undefined) {
-      process.stderr.write('ketch apiserver: --secure-port needs --tls-cert-file and --tls-private-key-file\n');
+    let cert = values['tls-cert-file'];
+    let key = values['tls-private-key-file'];
+    if ((cert === undefined) !== (key === undefined)) {
+      process.stderr.write('ketch apiserver: --tls-cert-file and --tls-private-key-file go together\n');
       return 2;
+    }
+    if (cert === undefined || key === undefined) {
+      const made = await ensureCerts(values['cert-dir']);
+      if (made.written.length > 0) logger.info({ dir: made.dir, written: made.written }, 'generated certificates');
+      cert = made.serverCert;
+      key = made.serverKey;
+      values['client-ca-file'] ??= made.caCert;
     }
     https = { cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8') };
     if (values['client-ca-file'] !== undefined) https.ca = readFileSync(values['client-ca-file'], 'utf8');

@@ -14,6 +14,7 @@ const COMMANDS: Readonly<Record<string, { readonly about: string; readonly run: 
   up: { about: 'start a local cluster of store members (data in ./.ketch)', run: lazy(() => import('./up.js'), (m) => m.runUpCommand) },
   store: { about: 'run one store member (etcd flags)', run: lazy(() => import('./store.js'), (m) => m.runStoreCommand) },
   apiserver: { about: 'run the Kubernetes-style API server (kube-apiserver flags)', run: lazy(() => import('./apiserver.js'), (m) => m.runApiserverCommand) },
+  certs: { about: 'make the CA and API server certificates', run: lazy(() => import('./certs.js'), (m) => m.runCertsCommand) },
   kv: { about: 'put, get, del, txn, watch, compact (etcdctl flags and output)', run: lazy(() => import('./kv.js'), (m) => m.runKvCommand) },
   lease: { about: 'grant, revoke, keep-alive, timetolive, list leases', run: lazy(() => import('./lease.js'), (m) => m.runLeaseCommand) },
   member: { about: 'list, add, remove, promote members', run: lazy(() => import('./member.js'), (m) => m.runMemberCommand) },

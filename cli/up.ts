@@ -5,7 +5,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import https from 'node:https';
+import { ensureCerts } from '../apiserver/index.js';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ketchBin, LocalCluster } from '../kvstore/cluster/index.js';
@@ -20,30 +22,48 @@ same --data-dir restarts the same cluster from its data.
   --nodes N          members (default 3; 1, 3 or 5)
   --data-dir DIR     where the cluster keeps its data and logs (default ./.ketch)
   --base-port PORT   first client port; member i uses PORT+10i (client), +1 (peer), +2 (metrics) (default 2379)
-  --apiserver-port PORT  the API server's port (default 8080; 0: no API server)
+  --apiserver-port PORT  the API server's HTTPS port (default 6443; 0: no API server)
 `;
 
-/** Starts `ketch apiserver` against the cluster and waits until it is ready. */
-async function startApiserver(etcdServers: string, port: number, dataDir: string): Promise<ChildProcess> {
+/** GET /readyz over TLS, trusting only the cluster's CA. */
+function readyz(port: number, ca: string, cert: string, key: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = https.get({ host: '127.0.0.1', port, path: '/readyz', ca, cert, key, timeout: 2000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('error', () => resolve(false));
+    req.on('timeout', () => req.destroy());
+  });
+}
+
+/**
+ * Starts `ketch apiserver` against the cluster, serving HTTPS with certificates from
+ * <data-dir>/pki (made on the first run), client-certificate authentication and RBAC, and waits
+ * until it is ready. Returns the process and the kubeconfig text for the admin user.
+ */
+async function startApiserver(etcdServers: string, port: number, dataDir: string): Promise<{ child: ChildProcess; kubeconfig: string }> {
+  const pki = await ensureCerts(path.join(dataDir, 'pki'));
+  const [ca, adminCert, adminKey] = await Promise.all([readFile(pki.caCert, 'utf8'), readFile(pki.adminCert, 'utf8'), readFile(pki.adminKey, 'utf8')]);
   const log = createWriteStream(path.join(dataDir, 'apiserver.log'), { flags: 'a' });
-  const child = spawn(process.execPath, [ketchBin(), 'apiserver', '--etcd-servers', etcdServers, '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [ketchBin(), 'apiserver', '--etcd-servers', etcdServers, '--secure-port', String(port), '--tls-cert-file', pki.serverCert, '--tls-private-key-file', pki.serverKey, '--client-ca-file', pki.caCert, '--authorization-mode', 'RBAC'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the API server exited (${child.exitCode}); see ${dataDir}/apiserver.log`);
-    try {
-      const r = await fetch(`http://127.0.0.1:${port}/readyz`);
-      if (r.ok) return child;
-    } catch {
-      // not listening yet
-    }
+    if (await readyz(port, ca, adminCert, adminKey)) break;
     if (Date.now() > deadline) {
       child.kill('SIGTERM');
       throw new Error(`the API server did not become ready within 30 s; see ${dataDir}/apiserver.log`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
+  return { child, kubeconfig: kubeconfig({ server: `https://127.0.0.1:${port}`, caData: ca, clientCertData: adminCert, clientKeyData: adminKey }) };
 }
 
 export async function runUpCommand(argv: readonly string[]): Promise<number> {
@@ -51,7 +71,7 @@ export async function runUpCommand(argv: readonly string[]): Promise<number> {
   try {
     ({ values } = parseArgs({
       args: [...argv],
-      options: { 'apiserver-port': { type: 'string', default: '8080' }, nodes: { type: 'string', default: '3' }, 'data-dir': { type: 'string', default: '.ketch' }, 'base-port': { type: 'string', default: '2379' }, help: { type: 'boolean', short: 'h', default: false } },
+      options: { 'apiserver-port': { type: 'string', default: '6443' }, nodes: { type: 'string', default: '3' }, 'data-dir': { type: 'string', default: '.ketch' }, 'base-port': { type: 'string', default: '2379' }, help: { type: 'boolean', short: 'h', default: false } },
       strict: true,
     }));
   } catch (err) {
@@ -111,9 +131,12 @@ export async function runUpCommand(argv: readonly string[]): Promise<number> {
   const apiPort = Number(values['apiserver-port']);
   let apiLines = '';
   if (apiPort > 0) {
-    process.stderr.write(`ketch up: starting the API server on 127.0.0.1:${apiPort}\n`);
+    process.stderr.write(`ketch up: starting the API server on https://127.0.0.1:${apiPort}\n`);
+    let config: string;
     try {
-      apiserver = await startApiserver(cluster.endpoints().map((e) => `http://${e}`).join(','), apiPort, values['data-dir']);
+      const started = await startApiserver(cluster.endpoints().map((e) => `http://${e}`).join(','), apiPort, values['data-dir']);
+      apiserver = started.child;
+      config = started.kubeconfig;
     } catch (err) {
       process.stderr.write(`ketch up: ${(err as Error).message}\n`);
       await cluster.stopAll();
@@ -123,8 +146,8 @@ export async function runUpCommand(argv: readonly string[]): Promise<number> {
       if (!stopping) process.stderr.write(`ketch up: the API server exited (${signal ?? code}); see ${values['data-dir']}/apiserver.log\n`);
     });
     const kc = path.join(values['data-dir'], 'kubeconfig');
-    await writeFile(kc, kubeconfig({ server: `http://127.0.0.1:${apiPort}` }));
-    apiLines = `  apiserver  http://127.0.0.1:${apiPort}  (log ${values['data-dir']}/apiserver.log)\n\n  kubectl --kubeconfig ${kc} get ns\n  kubectl --kubeconfig ${kc} create deployment web --image=nginx\n`;
+    await writeFile(kc, config, { mode: 0o600 });
+    apiLines = `  apiserver  https://127.0.0.1:${apiPort}  (log ${values['data-dir']}/apiserver.log)\n\n  kubectl --kubeconfig ${kc} get ns\n  kubectl --kubeconfig ${kc} create deployment web --image=nginx\n`;
   }
   process.stdout.write(
     `ketch up: cluster ready\n\n` +
