@@ -44,7 +44,7 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-function metricsFor(): { registry: MetricsRegistry; observe: (verb: string, resource: string, code: number, seconds: number) => void; watchers: Gauge } {
+function metricsFor(context: ApiContext): { registry: MetricsRegistry; observe: (verb: string, resource: string, code: number, seconds: number) => void; watchers: Gauge } {
   const registry = new MetricsRegistry();
   collectDefaultMetrics({ register: registry });
   const total = new Counter({ name: 'apiserver_request_total', help: 'Counter of apiserver requests broken out for each verb, resource and HTTP response code.', labelNames: ['verb', 'resource', 'code'], registers: [registry] });
@@ -55,7 +55,16 @@ function metricsFor(): { registry: MetricsRegistry; observe: (verb: string, reso
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1, 2, 5, 10, 30, 60],
     registers: [registry],
   });
-  const watchers = new Gauge({ name: 'apiserver_registered_watchers', help: 'Number of currently registered watchers for a given resource.', labelNames: ['resource'], registers: [registry] });
+  const watchers = new Gauge({
+    name: 'apiserver_registered_watchers',
+    help: 'Number of currently registered watchers for a given resource.',
+    labelNames: ['resource'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [resource, count] of context.watchCounts()) this.set({ resource }, count);
+    },
+  });
   return {
     registry,
     watchers,
@@ -76,7 +85,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     watchCacheCapacity: opts.watchCacheCapacity ?? 10_000,
     maxWatchBufferBytes: opts.maxWatchBufferBytes ?? 16 * 1024 * 1024,
   });
-  const metrics = metricsFor();
+  const metrics = metricsFor(context);
   const lifecycle = startNamespaceLifecycle(context, log);
   await lifecycle.bootstrap();
   const crds = startCrdController(context, opts.metadataSchema, log);

@@ -48,6 +48,11 @@ export class ApiContext {
     return c;
   }
 
+  /** Client watches per resource (`pods`, `deployments.apps`), for /metrics. */
+  watchCounts(): Array<[string, number]> {
+    return [...this.caches.values()].map((c) => [c.resource.group === '' ? c.resource.resource : `${c.resource.resource}.${c.resource.group}`, c.watchCount]);
+  }
+
   dropCache(group: string, plural: string): void {
     const k = `${group}/${plural}`;
     this.caches.get(k)?.stop();

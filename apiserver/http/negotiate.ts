@@ -1,5 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import { errors } from '../errors.js';
+import { decodeKubeProtobuf, isProtobufError, KUBE_PROTOBUF_CONTENT_TYPE, ProtobufErrorCode } from '../protobuf/index.js';
 import type { PatchType } from '../registry/rest.js';
 
 /**
@@ -82,10 +83,17 @@ export function patchTypeOf(contentType: string | undefined): PatchType {
 export function decodeBody(raw: Buffer | undefined, contentType: string | undefined): unknown {
   if (raw === undefined || raw.length === 0) throw errors.badRequest('the request body is empty');
   const type = mediaType(contentType);
-  // Protobuf bodies are not read: 415 makes client-go fall back to JSON for the request and after.
-  if (type === 'application/vnd.kubernetes.protobuf' || type === 'application/cbor') {
-    throw errors.unsupportedMediaType(type, ['application/json', 'application/yaml']);
+  // kubectl's typed clients send protobuf: decoded into the object its JSON form would be.
+  if (type === KUBE_PROTOBUF_CONTENT_TYPE) {
+    try {
+      return decodeKubeProtobuf(raw).object;
+    } catch (err) {
+      if (!isProtobufError(err)) throw err;
+      if (err.code === ProtobufErrorCode.UNKNOWN_KIND) throw errors.unsupportedMediaType(type, ['application/json', 'application/yaml']);
+      throw errors.badRequest(err.message);
+    }
   }
+  if (type === 'application/cbor') throw errors.unsupportedMediaType(type, ['application/json', 'application/yaml', KUBE_PROTOBUF_CONTENT_TYPE]);
   const text = raw.toString('utf8');
   const yamlish = type === 'application/yaml' || type === 'application/apply-patch+yaml' || type === 'application/x-yaml' || type === 'text/yaml';
   if (!yamlish) {

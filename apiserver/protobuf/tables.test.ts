@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { compileDescriptors, type DescriptorModule } from './descriptor.js';
+import { descriptors, supportedKinds, TABLES } from './registry.js';
+
+describe('descriptor tables', () => {
+  it('compile, with every message reference resolved', () => {
+    const compiled = descriptors();
+    expect(compiled.messages.size).toBeGreaterThan(300);
+    for (const desc of compiled.messages.values()) {
+      for (const field of desc.fields) {
+        if (field.type.kind === 'message') expect(compiled.messages.get(field.type.message.name)).toBe(field.type.message);
+      }
+    }
+  });
+
+  it('cover the kinds kubectl and common clients send', () => {
+    const kinds = new Set(supportedKinds().map((k) => `${k.apiVersion} ${k.kind}`));
+    const expected = [
+      '* DeleteOptions',
+      ...['Namespace', 'ConfigMap', 'Secret', 'Service', 'ServiceAccount', 'Pod', 'Endpoints', 'Event', 'Node', 'Binding'].map((k) => `v1 ${k}`),
+      ...['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet'].map((k) => `apps/v1 ${k}`),
+      'batch/v1 Job',
+      'batch/v1 CronJob',
+      'coordination.k8s.io/v1 Lease',
+      ...['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'].map((k) => `rbac.authorization.k8s.io/v1 ${k}`),
+      'autoscaling/v1 Scale',
+      'policy/v1 Eviction',
+    ];
+    for (const k of expected) expect(kinds, k).toContain(k);
+  });
+
+  it('hold the facts the Go types say (spot checks against k8s.io/api types.go)', () => {
+    const m = descriptors().messages;
+    const field = (msg: string, json: string) => m.get(msg)?.fields.find((f) => f.jsonName === json);
+    expect(field('apps.DeploymentSpec', 'replicas')).toMatchObject({ number: 1, pointer: true, omitEmpty: true });
+    expect(field('core.Container', 'stdin')).toMatchObject({ number: 16, pointer: false, omitEmpty: true });
+    expect(field('core.Container', 'name')).toMatchObject({ number: 1, pointer: false, omitEmpty: false });
+    expect(field('meta.ObjectMeta', 'name')).toMatchObject({ number: 1, omitEmpty: true });
+    expect(field('meta.ObjectMeta', 'labels')).toMatchObject({ number: 11, cardinality: 'map' });
+    expect(field('core.Secret', 'data')).toMatchObject({ number: 2, cardinality: 'map', type: { kind: 'scalar', scalar: 'y' } });
+    expect(field('core.ServicePort', 'targetPort')).toMatchObject({ number: 4, type: { kind: 'special', special: 'ios' } });
+    expect(m.get('core.Volume')?.fields[1]).toMatchObject({ number: 2, inline: true, jsonName: '' });
+    expect(m.get('core.Probe')?.fields[0]).toMatchObject({ number: 1, inline: true });
+  });
+
+  it('list each table once', () => {
+    expect(new Set(TABLES.map((t) => `${t.module}`)).size).toBe(TABLES.length);
+  });
+});
+
+describe('compileDescriptors', () => {
+  const table = (messages: Record<string, string>): DescriptorModule[] => [{ module: 't', apiVersion: 't/v1', kinds: [], messages }];
+
+  it('rejects a bad token, a duplicate field number and a dangling reference', () => {
+    expect(() => compileDescriptors(table({ A: 'x=1' }))).toThrow(/bad descriptor token/);
+    expect(() => compileDescriptors(table({ A: 'x=1:s y=1:b' }))).toThrow(/duplicate field number/);
+    expect(() => compileDescriptors(table({ A: 'x=1:Missing' }))).toThrow(/unknown message t.Missing/);
+    expect(() => compileDescriptors(table({ A: '@1:*B', B: '' }))).toThrow(/bad descriptor token|inline/);
+    expect(() => compileDescriptors([{ module: 't', apiVersion: 'v', kinds: ['Nope'], messages: {} }])).toThrow(/without a message/);
+  });
+
+  it('parses flags and shapes', () => {
+    const m = compileDescriptors(table({ A: 'a=1:*i32? b=2:[]B c=3:{}qty @4:B', B: 'x=1:s' })).messages.get('t.A');
+    expect(m?.fields.map((f) => [f.jsonName, f.number, f.cardinality, f.pointer, f.omitEmpty, f.inline, f.type.kind])).toEqual([
+      ['a', 1, 'single', true, true, false, 'scalar'],
+      ['b', 2, 'list', false, false, false, 'message'],
+      ['c', 3, 'map', false, false, false, 'special'],
+      ['', 4, 'single', false, false, true, 'message'],
+    ]);
+  });
+});
