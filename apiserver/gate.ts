@@ -84,7 +84,11 @@ export async function createGate(api: ApiContext, opts: GateOptions, logger: Log
   }
   const authorizer = authorizerForModes(opts.authorizationMode, rbac?.source);
   return {
-    check: async (req: IncomingMessage, info: RequestInfo): Promise<void> => {
+    authorize: (attrs) => {
+      const d = authorizer.authorize(attrs);
+      return { allowed: d.decision === 'allow', reason: d.reason };
+    },
+    check: async (req: IncomingMessage, info: RequestInfo) => {
       const peer = peerCertificateInfo(req.socket as TLSSocket);
       const result = authenticator.authenticate(req.headers, peer);
       if (!result.authenticated) {
@@ -93,7 +97,7 @@ export async function createGate(api: ApiContext, opts: GateOptions, logger: Log
       }
       const attrs = authorizationAttributes(result.user, info);
       const decision = authorizer.authorize(attrs);
-      if (decision.decision === 'allow') return;
+      if (decision.decision === 'allow') return result.user;
       const message = forbiddenStatusMessage(attrs, decision.reason);
       throw new StatusError(403, 'Forbidden', message, info.isResourceRequest ? { ...(info.name !== '' ? { name: info.name } : {}), ...(info.apiGroup !== '' ? { group: info.apiGroup } : {}), kind: info.resource } : undefined);
     },

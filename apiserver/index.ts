@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import { builtinResources, objectMetaSchema } from './registry/builtin/index.js';
 import { fieldsMachinery, patchMachinery } from './machinery.js';
+import { reviewResources } from './registry/reviews.js';
 import { startApiServer, type ApiServer } from './server.js';
 import type { Machinery } from './registry/rest.js';
 import { createGate, ensureBootstrapPolicy } from './gate.js';
@@ -43,7 +44,7 @@ export async function createApiServer(opts: CreateApiServerOptions): Promise<Api
     ...(opts.host !== undefined ? { host: opts.host } : {}),
     port: opts.port,
     logger: opts.logger,
-    resources: builtinResources,
+    resources: [...builtinResources, ...reviewResources],
     machinery,
     metadataSchema: objectMetaSchema,
     ...(opts.https !== undefined ? { https: opts.https } : {}),

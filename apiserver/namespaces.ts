@@ -60,7 +60,7 @@ export function startNamespaceLifecycle(api: ApiContext, logger: Logger): { boot
     const name = ns.metadata?.name ?? '';
     let remaining = 0;
     for (const decl of api.registry.all()) {
-      if (!decl.namespaced) continue;
+      if (!decl.namespaced || decl.virtual === true) continue;
       // One version per resource is enough: every version shares the keys.
       if (api.registry.versionsOf(decl.group, decl.plural)[0] !== decl) continue;
       const rest = api.rest(decl);

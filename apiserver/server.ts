@@ -93,7 +93,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   await crds.start();
   // Every resource's watch cache starts now, as kube-apiserver's cachers do, so that any
   // resourceVersion a client gets from this server can be watched from.
-  await Promise.all(registry.all().map((d) => context.cache(d).ready()));
+  await Promise.all(registry.all().filter((d) => d.virtual !== true).map((d) => context.cache(d).ready()));
   const gate = opts.gate !== undefined ? await opts.gate(context) : undefined;
   const app = buildHttp({
     api: context,

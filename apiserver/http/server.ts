@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { requestInfo, type RequestInfo } from '../auth/request_info.js';
+import type { AuthorizationAttributes, UserInfo } from '../auth/index.js';
 import { aggregated, AGGREGATED_V2, AGGREGATED_V2BETA1, apiGroup, apiGroupList, apiResourceList, apiVersions } from '../discovery/discovery.js';
 import { errors, StatusError } from '../errors.js';
 import { KUBE_VERSION, openApiV2, openApiV3GroupVersion, openApiV3Index } from '../openapi/openapi.js';
@@ -11,6 +12,7 @@ import type { ApiContext } from './context.js';
 import { BODY_TYPES } from './negotiate.js';
 import { handleResource, queryOf } from './resources.js';
 import { openWatch, type WatchSink } from './watch.js';
+import { isReview, review } from './reviews.js';
 
 /**
  * The API server's HTTP surface on fastify: resource endpoints under /api and /apis, discovery,
@@ -20,10 +22,15 @@ import { openWatch, type WatchSink } from './watch.js';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
+/** The user of a server without authentication: everyone is allowed everything. */
+const ANONYMOUS_ALLOWED: UserInfo = { name: 'system:anonymous', groups: ['system:unauthenticated'] };
+
 /** What the HTTP layer asks of authentication and authorization (apiserver/auth), and metrics. */
 export interface Gate {
-  /** Rejects (401/403 StatusError) or resolves for a request. `protocols` are a WebSocket's offered subprotocols. */
-  check(req: IncomingMessage, info: RequestInfo): Promise<void>;
+  /** Rejects (401/403 StatusError) or resolves with the request's user. */
+  check(req: IncomingMessage, info: RequestInfo): Promise<UserInfo>;
+  /** What the authorizer says of a user doing something (for SubjectAccessReviews). */
+  authorize(attrs: AuthorizationAttributes): { allowed: boolean; reason: string };
 }
 
 export interface HttpOptions {
@@ -94,7 +101,8 @@ export function buildHttp(opts: HttpOptions): FastifyInstance {
   const gate = async (req: FastifyRequest): Promise<RequestInfo> => {
     const info = requestInfo(req.method, req.url);
     (req as FastifyRequest & { info?: RequestInfo }).info = info;
-    await opts.gate?.check(req.raw, info);
+    const user = (await opts.gate?.check(req.raw, info)) ?? ANONYMOUS_ALLOWED;
+    (req as FastifyRequest & { user?: UserInfo }).user = user;
     return info;
   };
 
@@ -143,6 +151,7 @@ export function buildHttp(opts: HttpOptions): FastifyInstance {
   const apiHandler = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const info = await gate(req);
     if (!info.isResourceRequest || info.resource === '') return discovery(opts, req, reply);
+    if (isReview(info)) return review(opts.gate, req, reply, info);
     await handleResource(api, req, reply, info);
   };
   app.all('/api', apiHandler);

@@ -112,6 +112,8 @@ export interface ResourceDecl {
   readonly selectableFields?: Readonly<Record<string, (obj: KubeObject) => string>>;
   readonly subresources?: Subresources;
   readonly strategy?: Strategy;
+  /** Answered by the server and never stored (the access reviews): no storage, cache or watch. */
+  readonly virtual?: boolean;
   /** Served from a CustomResourceDefinition (no strategic merge patch, unstructured storage). */
   readonly custom?: boolean;
   /** Verbs served. Default: create, delete, deletecollection, get, list, patch, update, watch. */

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import https from 'node:https';
 import path from 'node:path';
 import { kubeconfig } from '../../cli/kubeconfig.js';
 import { freePort, ketchBin, LocalCluster } from '../../kvstore/cluster/index.js';
@@ -25,22 +26,53 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
-export async function startHarness(name: string, opts: { nodes?: number; apiserverArgs?: readonly string[] } = {}): Promise<ApiHarness> {
+/** GET over HTTPS trusting `ca` (readiness of a TLS API server). */
+function httpsStatus(url: string, ca: string): Promise<number> {
+  return new Promise((resolve) => {
+    const req = https.get(url, { ca, timeout: 2000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', () => resolve(0));
+    req.on('timeout', () => req.destroy());
+  });
+}
+
+export interface HarnessOptions {
+  readonly nodes?: number;
+  readonly apiserverArgs?: readonly string[];
+  /** Serve HTTPS with certificates made by `ketch certs`; `ca` is then set and kubeconfig trusts it. */
+  readonly tls?: boolean;
+  /** The kubeconfig user's bearer token. */
+  readonly token?: string;
+}
+
+export async function startHarness(name: string, opts: HarnessOptions = {}): Promise<ApiHarness> {
   const dir = await testDir(`apiserver-${name}`);
   const cluster = await LocalCluster.create({ nodes: opts.nodes ?? 1, dataDir: path.join(dir, 'store') });
   await cluster.startAll();
   await cluster.waitHealthy(30_000);
   const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${opts.tls === true ? 'https' : 'http'}://127.0.0.1:${port}`;
   const kubeconfigPath = path.join(dir, 'kubeconfig');
-  await writeFile(kubeconfigPath, kubeconfig({ server: url }));
+  let ca: string | undefined;
+  const serveArgs = ['--port', String(port)];
+  if (opts.tls === true) {
+    const pki = path.join(dir, 'pki');
+    const made = await runCommand(process.execPath, [ketchBin(), 'certs', '--cert-dir', pki]);
+    if (made.code !== 0) throw new Error(`ketch certs failed: ${made.stderr}`);
+    ca = await readFile(path.join(pki, 'ca.crt'), 'utf8');
+    serveArgs.splice(0, 2, '--secure-port', String(port), '--cert-dir', pki);
+  }
+  await writeFile(kubeconfigPath, kubeconfig({ server: url, ...(ca !== undefined ? { caData: ca } : {}), ...(opts.token !== undefined ? { token: opts.token } : {}) }));
   const log = createWriteStream(path.join(dir, 'apiserver.log'), { flags: 'a' });
   const spawnApiserver = async (): Promise<ChildProcess> => {
-    const p = spawn(process.execPath, [ketchBin(), 'apiserver', '--etcd-servers', cluster.endpoints().map((e) => `http://${e}`).join(','), '--port', String(port), '--log-level', 'debug', ...(opts.apiserverArgs ?? [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [ketchBin(), 'apiserver', '--etcd-servers', cluster.endpoints().map((e) => `http://${e}`).join(','), ...serveArgs, '--log-level', 'debug', ...(opts.apiserverArgs ?? [])], { stdio: ['ignore', 'pipe', 'pipe'] });
     p.stdout?.pipe(log, { end: false });
     p.stderr?.pipe(log, { end: false });
     await waitFor('apiserver ready', async () => {
       if (p.exitCode !== null) throw new Error(`apiserver exited with ${p.exitCode}; see ${dir}/apiserver.log`);
+      if (ca !== undefined) return (await httpsStatus(`${url}/readyz`, ca)) === 200 ? true : undefined;
       try {
         const r = await fetch(`${url}/readyz`);
         return r.ok ? true : undefined;
