@@ -1,6 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import { errors } from '../errors.js';
-import { decodeKubeProtobuf, isProtobufError, KUBE_PROTOBUF_CONTENT_TYPE, ProtobufErrorCode } from '../protobuf/index.js';
+import { decodeKubeProtobuf, isProtobufError, KUBE_PROTOBUF_CONTENT_TYPE } from '../protobuf/index.js';
 import type { PatchType } from '../registry/rest.js';
 
 /**
@@ -89,7 +89,7 @@ export function decodeBody(raw: Buffer | undefined, contentType: string | undefi
       return decodeKubeProtobuf(raw).object;
     } catch (err) {
       if (!isProtobufError(err)) throw err;
-      if (err.code === ProtobufErrorCode.UNKNOWN_KIND) throw errors.unsupportedMediaType(type, ['application/json', 'application/yaml']);
+      if (err.wire.httpStatus === 415) throw errors.unsupportedMediaType(type, ['application/json', 'application/yaml']);
       throw errors.badRequest(err.message);
     }
   }

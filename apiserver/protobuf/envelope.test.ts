@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeKubeProtobuf, ProtobufError, ProtobufErrorCode, PROTOBUF_WIRE_ERRORS } from './index.js';
-import { KUBE_PROTOBUF_MAGIC } from './special.js';
+import { KUBE_PROTOBUF_MAGIC } from './envelope.js';
 import { envelope, message, msg, str } from './testdata/wire_writer.js';
 
 function errorOf(fn: () => unknown): ProtobufError {

@@ -8,7 +8,6 @@
  * `raw` is the object itself, the proto2 message generated from its Go type.
  */
 import { ProtobufError, ProtobufErrorCode } from './errors.js';
-import { KUBE_PROTOBUF_MAGIC, startsWithMagic } from './special.js';
 import { WireReader, WireType, type Tag } from './wire.js';
 
 export interface Envelope {
@@ -19,7 +18,14 @@ export interface Envelope {
   readonly contentType: string;
 }
 
+/** `k8s\0`: what every Kubernetes protobuf body starts with. */
+export const KUBE_PROTOBUF_MAGIC = Uint8Array.of(0x6b, 0x38, 0x73, 0x00);
+
 const utf8 = new TextDecoder('utf-8');
+
+export function startsWithMagic(bytes: Uint8Array): boolean {
+  return bytes.length >= KUBE_PROTOBUF_MAGIC.length && KUBE_PROTOBUF_MAGIC.every((b, i) => bytes[i] === b);
+}
 
 /** Parses the envelope; unknown envelope fields are skipped and their paths (`<envelope>.#5`) pushed to `skipped`. */
 export function parseEnvelope(body: Uint8Array, skipped: string[], pathPrefix = ''): Envelope {

@@ -17,7 +17,7 @@ import { descriptorForKind } from './registry.js';
 
 export { ProtobufError, ProtobufErrorCode, PROTOBUF_WIRE_ERRORS, isProtobufError, type ProtobufWireError } from './errors.js';
 export { supportedKinds } from './registry.js';
-export { startsWithMagic as hasKubeProtobufMagic } from './special.js';
+export { startsWithMagic as hasKubeProtobufMagic, KUBE_PROTOBUF_MAGIC } from './envelope.js';
 
 export const KUBE_PROTOBUF_CONTENT_TYPE = 'application/vnd.kubernetes.protobuf';
 

@@ -9,6 +9,7 @@ import { coreV1 } from './tables/core.js';
 import { metaV1 } from './tables/meta.js';
 import {
   authenticationV1,
+  authorizationV1,
   autoscalingV1,
   autoscalingV2,
   coordinationV1,
@@ -33,6 +34,7 @@ export const TABLES: readonly DescriptorModule[] = [
   schedulingV1,
   eventsV1,
   authenticationV1,
+  authorizationV1,
 ];
 
 let compiled: CompiledDescriptors | undefined;

@@ -12,6 +12,7 @@
  *   runtime.RawExtension {raw=1}            → the raw JSON, parsed (or a nested envelope, decoded); nil → null
  */
 import type { SpecialKind } from './descriptor.js';
+import { startsWithMagic } from './envelope.js';
 import { ProtobufError, ProtobufErrorCode } from './errors.js';
 import { toBigInt64, toInt32, toInt64 } from './scalars.js';
 import { WireReader, WireType, type Tag, type Varint } from './wire.js';
@@ -22,8 +23,6 @@ export interface SpecialContext {
   /** Decodes a `k8s\0` envelope found inside a RawExtension. */
   readonly decodeNestedEnvelope: (body: Uint8Array, path: string) => Record<string, unknown>;
 }
-
-export const KUBE_PROTOBUF_MAGIC = Uint8Array.of(0x6b, 0x38, 0x73, 0x00);
 
 /** Seconds from 1970 to Go's zero time.Time, 0001-01-01T00:00:00Z. */
 const GO_ZERO_TIME_UNIX_SECONDS = -62135596800;
@@ -71,10 +70,6 @@ export function decodeSpecial(kind: SpecialKind, data: Uint8Array | undefined, p
       return never;
     }
   }
-}
-
-export function startsWithMagic(bytes: Uint8Array): boolean {
-  return bytes.length >= 4 && KUBE_PROTOBUF_MAGIC.every((b, i) => bytes[i] === b);
 }
 
 function timeJson(data: Uint8Array | undefined, path: string, ctx: SpecialContext, micro: boolean): string | null {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileDescriptors, type DescriptorModule } from './descriptor.js';
+import { compileDescriptors, type DescriptorModule, type MessageDesc } from './descriptor.js';
 import { descriptors, supportedKinds, TABLES } from './registry.js';
 
 describe('descriptor tables', () => {
@@ -41,6 +41,23 @@ describe('descriptor tables', () => {
     expect(field('core.ServicePort', 'targetPort')).toMatchObject({ number: 4, type: { kind: 'special', special: 'ios' } });
     expect(m.get('core.Volume')?.fields[1]).toMatchObject({ number: 2, inline: true, jsonName: '' });
     expect(m.get('core.Probe')?.fields[0]).toMatchObject({ number: 1, inline: true });
+  });
+
+  it('have no reference cycles, so message nesting (and recursion) is bounded by the tables, not the body', () => {
+    const depthOf = new Map<string, number>();
+    const visit = (desc: MessageDesc, onPath: Set<string>): number => {
+      const known = depthOf.get(desc.name);
+      if (known !== undefined) return known;
+      if (onPath.has(desc.name)) throw new Error(`cycle through ${desc.name}`);
+      onPath.add(desc.name);
+      let depth = 1;
+      for (const f of desc.fields) if (f.type.kind === 'message') depth = Math.max(depth, 1 + visit(f.type.message, onPath));
+      onPath.delete(desc.name);
+      depthOf.set(desc.name, depth);
+      return depth;
+    };
+    for (const desc of descriptors().messages.values()) visit(desc, new Set());
+    expect(Math.max(...depthOf.values())).toBeLessThan(32);
   });
 
   it('list each table once', () => {

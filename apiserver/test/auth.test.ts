@@ -98,3 +98,26 @@ describe('authentication and RBAC', () => {
     expect(refused).toBe(401);
   });
 });
+
+describe('kubectl auth over HTTPS', () => {
+  // kubectl sends bearer tokens only over TLS: a server with certificates made by `ketch certs`.
+  let t: ApiHarness;
+  beforeAll(async () => {
+    const tokens = path.join(dir, 'tls-tokens.csv');
+    await writeFile(tokens, 'alice-token,alice,uid-alice\n');
+    t = await startHarness('auth-tls', { tls: true, token: 'alice-token', apiserverArgs: ['--token-auth-file', tokens, '--authorization-mode', 'RBAC'] });
+  }, 90_000);
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('can-i asks the authorizer, and whoami names the user', async () => {
+    expect(await t.kubectl(['auth', 'can-i', 'create', 'selfsubjectaccessreviews'])).toMatchObject({ code: 0, stdout: 'yes\n' });
+    expect(await t.kubectl(['auth', 'can-i', 'list', 'pods'])).toMatchObject({ code: 1, stdout: 'no\n' });
+    expect(await t.kubectl(['auth', 'can-i', 'get', '/version'])).toMatchObject({ code: 0, stdout: 'yes\n' });
+    const who = await t.kubectl(['auth', 'whoami', '-o', 'json']);
+    expect(JSON.parse(who.stdout)).toMatchObject({ kind: 'SelfSubjectReview', status: { userInfo: { username: 'alice', uid: 'uid-alice', groups: ['system:authenticated'] } } });
+    const denied = await t.kubectl(['get', 'pods']);
+    expect(denied.stderr).toMatch(/Error from server \(Forbidden\): pods is forbidden: User "alice" cannot list resource "pods" in API group "" in the namespace "default"/);
+  });
+});

@@ -5,8 +5,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseEnvelope } from '../envelope.js';
-import { startsWithMagic as hasKubeProtobufMagic } from '../special.js';
+import { parseEnvelope, startsWithMagic as hasKubeProtobufMagic } from '../envelope.js';
 import { RICH_CRONJOB } from './rich_cronjob.js';
 
 export interface RecordedRequest {

@@ -2,7 +2,7 @@
  * A tiny protobuf writer for hand-built test bodies: each helper returns one encoded field, and
  * `message` concatenates fields. Test support only.
  */
-import { KUBE_PROTOBUF_MAGIC } from '../special.js';
+import { KUBE_PROTOBUF_MAGIC } from '../envelope.js';
 
 export function varint(value: number | bigint): Buffer {
   let v = BigInt.asUintN(64, BigInt(value));
