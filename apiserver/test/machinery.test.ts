@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type ApiHarness } from './harness.js';
+
+/**
+ * Kubernetes API machinery through the HTTP API of a real server: server-set metadata, generation,
+ * the status, scale and binding subresources, finalizers and propagation policies, field selectors.
+ */
+
+let h: ApiHarness;
+
+beforeAll(async () => {
+  h = await startHarness('machinery');
+}, 90_000);
+
+afterAll(async () => {
+  await h?.close();
+});
+
+type Obj = { metadata: { name: string; uid: string; resourceVersion: string; generation?: number; deletionTimestamp?: string; finalizers?: string[]; creationTimestamp: string }; spec?: Record<string, unknown>; status?: Record<string, unknown> };
+
+async function call(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; json: Obj & Record<string, unknown> }> {
+  const r = await h.fetch(path, { method, ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': contentType } } : {}) });
+  return { status: r.status, json: (await r.json()) as Obj & Record<string, unknown> };
+}
+
+const DEPLOYS = '/apis/apps/v1/namespaces/default/deployments';
+const deployment = (name: string): unknown => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name },
+  spec: { replicas: 1, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } },
+  status: { replicas: 99 },
+});
+
+describe('server-set metadata and generation', () => {
+  it('sets uid, creationTimestamp, generation, names from generateName, and drops status on create', async () => {
+    const a = await call('POST', DEPLOYS, deployment('gen'));
+    expect(a.status).toBe(201);
+    expect(a.json.metadata.uid).toMatch(/^[0-9a-f-]{36}$/);
+    expect(a.json.metadata.creationTimestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(a.json.metadata.generation).toBe(1);
+    expect(a.json.status).toBeUndefined();
+    const g = await call('POST', '/api/v1/namespaces/default/configmaps', { metadata: { generateName: 'cfg-' } });
+    expect(g.json.metadata.name).toMatch(/^cfg-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+  });
+
+  it('bumps generation on spec changes only; main-resource writes keep status, /status writes only status', async () => {
+    const path = `${DEPLOYS}/gen`;
+    const labelled = await call('PATCH', path, { metadata: { labels: { x: 'y' } } }, 'application/merge-patch+json');
+    expect(labelled.json.metadata.generation).toBe(1);
+    const scaled = await call('PATCH', path, { spec: { replicas: 3 }, status: { replicas: 5 } }, 'application/merge-patch+json');
+    expect(scaled.json.metadata.generation).toBe(2);
+    expect(scaled.json.status).toBeUndefined();
+    const st = await call('PATCH', `${path}/status`, { spec: { replicas: 7 }, status: { replicas: 3, readyReplicas: 2 } }, 'application/merge-patch+json');
+    expect(st.status).toBe(200);
+    expect(st.json.status).toMatchObject({ replicas: 3, readyReplicas: 2 });
+    expect((st.json.spec as { replicas: number }).replicas).toBe(3);
+    expect(st.json.metadata.generation).toBe(2);
+    const scale = await call('GET', `${path}/scale`);
+    expect(scale.json).toMatchObject({ kind: 'Scale', apiVersion: 'autoscaling/v1', spec: { replicas: 3 }, status: { replicas: 3, selector: 'app=gen' } });
+    const put = await call('PUT', `${path}/scale`, { kind: 'Scale', apiVersion: 'autoscaling/v1', metadata: { name: 'gen' }, spec: { replicas: 4 } });
+    expect(put.json).toMatchObject({ spec: { replicas: 4 } });
+    const stale = await call('PUT', `${path}/scale`, { kind: 'Scale', apiVersion: 'autoscaling/v1', metadata: { name: 'gen', resourceVersion: scale.json.metadata.resourceVersion }, spec: { replicas: 6 } });
+    expect(stale.status).toBe(409);
+  });
+});
+
+describe('deletion', () => {
+  it('keeps an object with finalizers until the last one is removed', async () => {
+    const path = '/api/v1/namespaces/default/configmaps/held';
+    await call('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'held', finalizers: ['example.com/hold'] } });
+    const del = await call('DELETE', path);
+    expect(del.status).toBe(202);
+    expect(del.json.metadata.deletionTimestamp).toBeDefined();
+    const still = await call('GET', path);
+    expect(still.status).toBe(200);
+    expect(still.json.metadata.deletionTimestamp).toBeDefined();
+    const rel = await call('PATCH', path, { metadata: { finalizers: null } }, 'application/merge-patch+json');
+    expect(rel.status).toBe(200);
+    expect((await call('GET', path)).status).toBe(404);
+  });
+
+  it('records Orphan and Foreground as finalizers', async () => {
+    await call('POST', DEPLOYS, deployment('orphaned'));
+    const o = await call('DELETE', `${DEPLOYS}/orphaned`, { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Orphan' });
+    expect(o.status).toBe(202);
+    expect(o.json.metadata.finalizers).toEqual(['orphan']);
+    await call('POST', DEPLOYS, deployment('fg'));
+    const f = await call('DELETE', `${DEPLOYS}/fg?propagationPolicy=Foreground`);
+    expect(f.json.metadata.finalizers).toEqual(['foregroundDeletion']);
+    const bad = await call('DELETE', `${DEPLOYS}/fg?propagationPolicy=Sideways`);
+    expect(bad.status).toBe(422);
+  });
+
+  it('checks delete preconditions', async () => {
+    const c = await call('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'pre' } });
+    const wrong = await call('DELETE', '/api/v1/namespaces/default/configmaps/pre', { preconditions: { uid: 'not-the-uid' } });
+    expect(wrong.status).toBe(409);
+    const right = await call('DELETE', '/api/v1/namespaces/default/configmaps/pre', { preconditions: { uid: c.json.metadata.uid } });
+    expect(right.status).toBe(200);
+    expect(right.json).toMatchObject({ kind: 'Status', status: 'Success', details: { name: 'pre', kind: 'configmaps', uid: c.json.metadata.uid } });
+  });
+});
+
+describe('pods', () => {
+  it('binds a pod to a node once, and selects pods by spec.nodeName and status.phase', async () => {
+    const pod = { metadata: { name: 'p1' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } };
+    const created = await call('POST', '/api/v1/namespaces/default/pods', pod);
+    expect(created.status).toBe(201);
+    expect(created.json.status).toMatchObject({ phase: 'Pending' });
+    await call('POST', '/api/v1/namespaces/default/pods', { ...pod, metadata: { name: 'p2' } });
+    const bind = await call('POST', '/api/v1/namespaces/default/pods/p1/binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'p1' }, target: { apiVersion: 'v1', kind: 'Node', name: 'node-a' } });
+    expect(bind.status).toBe(201);
+    const again = await call('POST', '/api/v1/namespaces/default/pods/p1/binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'p1' }, target: { kind: 'Node', name: 'node-b' } });
+    expect(again.status).toBe(409);
+    const onA = (await call('GET', '/api/v1/pods?fieldSelector=spec.nodeName%3Dnode-a')).json as unknown as { items: Obj[] };
+    expect(onA.items.map((p) => p.metadata.name)).toEqual(['p1']);
+    const unbound = (await call('GET', '/api/v1/namespaces/default/pods?fieldSelector=spec.nodeName%3D,status.phase%3DPending')).json as unknown as { items: Obj[] };
+    expect(unbound.items.map((p) => p.metadata.name)).toEqual(['p2']);
+  });
+});
