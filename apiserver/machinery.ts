@@ -1,6 +1,7 @@
 import { errors, StatusError, type StatusReason } from './errors.js';
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, checkMergePatchDocument, PatchError } from './patch/index.js';
-import { apply as applyConfig, ApplyError, conflictCauses, conflictMessage, recordUpdate as recordFields } from './apply/index.js';
+import { apply as applyConfig, ApplyError, conflictCauses, conflictMessage, fieldElement, FieldSet, recordUpdate as recordFields } from './apply/index.js';
+import type { ResourceDecl } from './registry/types.js';
 import type { Machinery } from './registry/rest.js';
 import { apiVersionOf } from './registry/registry.js';
 import type { KubeObject } from './registry/types.js';
@@ -44,6 +45,23 @@ function applyStatus(err: unknown): unknown {
   return errors.badRequest(err.message);
 }
 
+/**
+ * Fields a write through an endpoint never owns (upstream's resetFields): status on the main
+ * resource of a type with a status subresource; everything but status and metadata on /status.
+ */
+function ignoredFields(decl: ResourceDecl, subresource: string | undefined): FieldSet | undefined {
+  if (decl.subresources?.status !== true) return undefined;
+  if (subresource === undefined) return FieldSet.of([fieldElement('status')]);
+  if (subresource !== 'status') return undefined;
+  const others = Object.keys(decl.schema.properties ?? {}).filter((f) => !['status', 'metadata', 'apiVersion', 'kind'].includes(f));
+  return others.length === 0 ? undefined : FieldSet.of(...others.map((f) => [fieldElement(f)]));
+}
+
+function ignored(decl: ResourceDecl, subresource: string | undefined): { ignoredFields?: FieldSet } {
+  const set = ignoredFields(decl, subresource);
+  return set === undefined ? {} : { ignoredFields: set };
+}
+
 /** Managed fields for every write, and server-side apply (apiserver/apply). */
 export const fieldsMachinery: Omit<Machinery, 'patch'> = {
   apply(live, config, opts): KubeObject {
@@ -57,6 +75,7 @@ export const fieldsMachinery: Omit<Machinery, 'patch'> = {
         now: opts.now,
         allowUnknownFields: opts.decl.schema['x-kubernetes-preserve-unknown-fields'] === true,
         ...(opts.subresource !== undefined ? { subresource: opts.subresource } : {}),
+        ...ignored(opts.decl, opts.subresource),
       });
     } catch (err) {
       throw applyStatus(err);
@@ -77,6 +96,7 @@ export const fieldsMachinery: Omit<Machinery, 'patch'> = {
         schema: opts.decl.schema,
         now: opts.now,
         ...(opts.subresource !== undefined ? { subresource: opts.subresource } : {}),
+        ...ignored(opts.decl, opts.subresource),
       });
     } catch (err) {
       // As upstream: an object the schema can't track keeps the managed fields it had.

@@ -89,7 +89,13 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const lifecycle = startNamespaceLifecycle(context, log);
   await lifecycle.bootstrap();
   const crds = startCrdController(context, opts.metadataSchema, log);
-  context.onUnknownResource = () => crds.sync();
+  // A request for an unknown resource re-reads the CRDs (it may race a CRD's creation), at most once a second.
+  let lastSync: { at: number; done: Promise<void> } | undefined;
+  context.onUnknownResource = () => {
+    const now = Date.now();
+    if (lastSync === undefined || now - lastSync.at > 1000) lastSync = { at: now, done: crds.sync().catch((err: unknown) => log.warn({ err }, 'CRD sync failed')) };
+    return lastSync.done;
+  };
   await crds.start();
   // Every resource's watch cache starts now, as kube-apiserver's cachers do, so that any
   // resourceVersion a client gets from this server can be watched from.
