@@ -71,6 +71,8 @@ export async function openWatch(api: ApiContext, decl: ResourceDecl, namespace: 
   let first = true;
   const include = (q.includeObject as IncludeObject | undefined) ?? 'Metadata';
   const encode = (e: ClientEvent): string => {
+    // Plain events are serialized once for every watcher that gets them (the object is shared).
+    if (n.transform === 'none' && e.type !== 'BOOKMARK') return sharedLine(e);
     let object: unknown = e.object;
     if (e.type !== 'BOOKMARK') {
       if (n.transform === 'Table') {
@@ -122,6 +124,23 @@ export async function openWatch(api: ApiContext, decl: ResourceDecl, namespace: 
     }, api.options.bookmarkIntervalMs);
     bookmarkTimer.unref();
   }
+}
+
+/** Serialized plain events, per object and event type: a fan-out to N watchers encodes once. */
+const encoded = new WeakMap<object, Partial<Record<ClientEvent['type'], string>>>();
+
+function sharedLine(e: ClientEvent): string {
+  let byType = encoded.get(e.object);
+  if (byType === undefined) {
+    byType = {};
+    encoded.set(e.object, byType);
+  }
+  let line = byType[e.type];
+  if (line === undefined) {
+    line = `${JSON.stringify({ type: e.type, object: e.object })}\n`;
+    byType[e.type] = line;
+  }
+  return line;
 }
 
 function errorEvent(sink: WatchSink, err: StatusError): void {
