@@ -153,6 +153,39 @@ describe('ketch jepsen run (argument handling; the runs themselves are in jepsen
   it('exits 2, naming the problem, for a harness error (missing --out, unknown nemesis or workload)', async () => {
     expect(await ketchJepsen('run')).toMatchObject({ code: 2, stderr: expect.stringContaining('--out DIR is required') });
     expect(await ketchJepsen('run', '--out', dir, '--nemesis', 'meteor')).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown nemesis "meteor"') });
-    expect(await ketchJepsen('run', '--out', dir, '--workload', 'bank')).toMatchObject({ code: 2, stderr: expect.stringContaining('only "register"') });
+    expect(await ketchJepsen('run', '--out', dir, '--workload', 'bank')).toMatchObject({ code: 2, stderr: expect.stringContaining('--workload bank: unknown (known: register, watch, set, append, lease-lock)') });
+    expect(await ketchJepsen('run', '--out', dir, '--target', 'zookeeper')).toMatchObject({ code: 2, stderr: expect.stringContaining('--target zookeeper: expected ketch or etcd') });
+  });
+});
+
+describe('ketch jepsen check --workload (the workload checkers over a recorded history)', () => {
+  const setHistory = (elements: number[]): string =>
+    [
+      { process: 0, type: 'invoke', f: 'add', value: 1, time: 0 },
+      { process: 0, type: 'ok', f: 'add', value: 1, time: 1 },
+      { process: 1, type: 'invoke', f: 'final-read', value: { member: 'm1' }, time: 2 },
+      { process: 1, type: 'ok', f: 'final-read', value: { member: 'm1', rev: 2, elements }, time: 3 },
+    ]
+      .map((l) => JSON.stringify(l))
+      .join('\n');
+
+  it('exits 0 and prints "valid: true" for a valid set history', async () => {
+    await writeFile(file('set-ok.jsonl'), setHistory([1]));
+    const r = await ketchJepsen('check', '--workload', 'set', file('set-ok.jsonl'));
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('valid: true');
+  });
+
+  it('exits 1 and names the anomaly for a lost add', async () => {
+    await writeFile(file('set-lost.jsonl'), setHistory([]));
+    const r = await ketchJepsen('check', '--workload', 'set', file('set-lost.jsonl'));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^valid: false\nset: INVALID \(lost 1 /);
+    expect(r.stdout).toContain("lost: acknowledged add 1 is missing from member m1's final read");
+  });
+
+  it('exits 2 for an unknown workload or a malformed file', async () => {
+    expect((await ketchJepsen('check', '--workload', 'bank', file('set-ok.jsonl'))).code).toBe(2);
+    expect((await ketchJepsen('check', '--workload', 'watch', file('bad.jsonl'))).code).toBe(2);
   });
 });

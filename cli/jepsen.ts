@@ -9,7 +9,7 @@ export const JEPSEN_USAGE = `usage: ketch jepsen <command> [flags]
 
 commands:
   run       a fault-injection run against a local cluster: history, checks, report
-  check     check a recorded history (JSON Lines) for linearizability
+  check     check a recorded history (JSON Lines): linearizability, or a workload's checker
 
 Run 'ketch jepsen <command> --help' for a command's flags.
 `;

@@ -9,7 +9,9 @@ import {
   type LinearizabilityReport,
   type Model,
 } from '../jepsen-style-tests/checkers/linearizability/index.js';
+import { checkHistory } from '../jepsen-style-tests/checkers/run_checks.js';
 import { HistoryFormatError } from '../jepsen-style-tests/errors.js';
+import { isWorkloadName, WORKLOAD_NAMES } from '../jepsen-style-tests/harness/workload.js';
 import { renderLinearizabilityHtml } from '../jepsen-style-tests/report/linearizability_timeline.js';
 
 /**
@@ -19,6 +21,7 @@ import { renderLinearizabilityHtml } from '../jepsen-style-tests/report/lineariz
  * history (the message names the file and line).
  */
 export const JEPSEN_CHECK_USAGE = `usage: ketch jepsen check --model register|kv FILE [--timeout 60s] [--html OUT.html]
+       ketch jepsen check --workload watch|set|append|lease-lock FILE
 
 Checks a history (JSON Lines, one event a line:
   {"process": 3, "type": "invoke"|"ok"|"fail"|"info", "f": "write", "key": "k", "value": 4, "time": 1200}
@@ -32,7 +35,12 @@ with time in nanoseconds) for linearizability, one key at a time.
   --html OUT.html    write a report; for a history that is not linearizable, a timeline of the
                      smallest failing window found
 
+  --workload W       check a history recorded by \`ketch jepsen run --workload W\` with that
+                     workload's checker instead (watch guarantees, set, list-append, lease-lock);
+                     prints "valid: true|false", the anomalies by kind and examples
+
 Exit status: 0 linearizable, 1 not linearizable, 3 unknown, 2 usage error or malformed history.
+With --workload: 0 valid, 1 anomalies found, 2 usage error or malformed history.
 `;
 
 export const EXIT_LINEARIZABLE = 0;
@@ -50,6 +58,7 @@ export async function runJepsenCheckCommand(argv: readonly string[]): Promise<nu
       args: [...argv],
       options: {
         model: { type: 'string' },
+        workload: { type: 'string' },
         timeout: { type: 'string', default: '60s' },
         html: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -67,6 +76,8 @@ export async function runJepsenCheckCommand(argv: readonly string[]): Promise<nu
   }
   if (parsed.positionals.length !== 1) return usageError('expected exactly one history file');
   const file = parsed.positionals[0]!;
+  if (flags.workload !== undefined && flags.workload !== 'register') return checkWorkload(flags.workload, file);
+  if (flags.workload === 'register') flags.model ??= 'register';
   const model: Model | undefined = flags.model === undefined ? undefined : MODELS[flags.model];
   if (model === undefined) return usageError(flags.model === undefined ? '--model is required' : `unknown model '${flags.model}' (register or kv)`);
   const timeoutMs = parseDurationMs(flags.timeout);
@@ -100,6 +111,36 @@ export async function runJepsenCheckCommand(argv: readonly string[]): Promise<nu
     process.stdout.write(`report: ${flags.html}\n`);
   }
   return report.linearizable === true ? EXIT_LINEARIZABLE : report.linearizable === false ? EXIT_NOT_LINEARIZABLE : EXIT_UNKNOWN;
+}
+
+/** `--workload W`: the workload's own checker over a recorded history. */
+async function checkWorkload(workload: string, file: string): Promise<number> {
+  if (!isWorkloadName(workload)) return usageError(`unknown workload '${workload}' (${WORKLOAD_NAMES.join(', ')})`);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    process.stderr.write(`ketch jepsen check: cannot read ${file}: ${(err as Error).message}\n`);
+    return EXIT_USAGE;
+  }
+  let verdict;
+  try {
+    verdict = checkHistory(workload, text, file);
+  } catch (err) {
+    if (err instanceof HistoryFormatError) {
+      process.stderr.write(`${err.message}\n`);
+      return EXIT_USAGE;
+    }
+    process.stderr.write(`ketch jepsen check: ${file} is not a ${workload} history: ${(err as Error).message}\n`);
+    return EXIT_USAGE;
+  }
+  const lines = [`valid: ${verdict.valid}`];
+  for (const c of verdict.checkers) {
+    lines.push(`${c.name}: ${c.valid === true ? 'valid' : c.valid === false ? 'INVALID' : 'unknown'} (${c.summary})`);
+    for (const a of c.anomalies) lines.push(`  ${a.kind}: ${a.detail}${a.lines && a.lines.length > 0 ? `  (lines ${a.lines.join(', ')})` : ''}`);
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+  return verdict.valid === true ? EXIT_LINEARIZABLE : verdict.valid === false ? EXIT_NOT_LINEARIZABLE : EXIT_UNKNOWN;
 }
 
 function usageError(message: string): number {

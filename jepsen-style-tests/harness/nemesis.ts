@@ -1,4 +1,5 @@
-import type { LocalCluster, LocalMember } from '../../kvstore/cluster/index.js';
+import type { LocalMember } from '../../kvstore/cluster/index.js';
+import type { ClusterControl } from './cluster.js';
 
 /** A fault the nemesis can inject, and how to heal it. */
 export type NemesisKind =
@@ -47,7 +48,7 @@ export interface NemesisWindow {
 }
 
 /** Finds the current leader's member through /metrics (etcd_server_is_leader). */
-export async function findLeader(cluster: LocalCluster): Promise<LocalMember | undefined> {
+export async function findLeader(cluster: ClusterControl): Promise<LocalMember | undefined> {
   for (const m of cluster.members) {
     try {
       const res = await fetch(`http://127.0.0.1:${m.metricsPort}/metrics`, { signal: AbortSignal.timeout(1000) });
@@ -69,7 +70,7 @@ export class ProcessNemesis {
   private stopped = false;
 
   constructor(
-    private readonly cluster: LocalCluster,
+    private readonly cluster: ClusterControl,
     private readonly kinds: readonly NemesisKind[],
     private readonly nowNs: () => number,
     private readonly random: () => number,
@@ -95,6 +96,7 @@ export class ProcessNemesis {
         this.cluster.heal();
         w.endNs = this.nowNs();
         this.log(`nemesis: healed ${kind}`);
+        await this.waitRecovered(untilMs);
         continue;
       }
       const targets = await this.pickTargets(kind);
@@ -106,6 +108,22 @@ export class ProcessNemesis {
       await this.heal(kind, targets);
       w.endNs = this.nowNs();
       this.log(`nemesis: healed ${kind}`);
+      await this.waitRecovered(untilMs);
+    }
+  }
+
+  /**
+   * Waits (until the run's end at most) for every member to be healthy again before the next
+   * fault: a restarted 5-member cluster on a busy machine can take longer than the heal interval,
+   * and a fault on a cluster that never recovered tests nothing new.
+   */
+  private async waitRecovered(untilMs: number): Promise<void> {
+    const leftMs = untilMs - Date.now();
+    if (leftMs <= 0) return;
+    try {
+      await this.cluster.waitHealthy(Math.min(30_000, leftMs));
+    } catch {
+      this.log('nemesis: cluster not healthy yet; going on');
     }
   }
 

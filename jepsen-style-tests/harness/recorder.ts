@@ -37,7 +37,14 @@ export class HistoryRecorder {
   /** Runs one operation for `process`, recording its invocation and its completion. */
   async op<T>(process: number, f: string, key: string | undefined, value: unknown, run: () => Promise<Completion<T>>): Promise<Completion<T>> {
     this.record({ process, type: 'invoke', f, ...(key === undefined ? {} : { key }), value });
-    const done = await run();
+    let done: Completion<T>;
+    try {
+      done = await run();
+    } catch (err) {
+      // A workload's bug must not leave the history malformed: the outcome is unknown.
+      this.record({ process, type: 'info', f, ...(key === undefined ? {} : { key }), value });
+      throw err;
+    }
     this.record({ process, type: done.type, f, ...(key === undefined ? {} : { key }), value: done.value });
     return done;
   }

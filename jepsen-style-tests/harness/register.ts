@@ -1,5 +1,6 @@
 import type { Completion, HistoryRecorder } from './recorder.js';
 import { definitelyFailed, EtcdConn } from './etcd_conn.js';
+import type { Workload } from './workload.js';
 
 export interface RegisterWorkloadOptions {
   readonly endpoints: readonly string[];
@@ -21,7 +22,7 @@ interface RangeResponse {
  * recorded as "fail" (the value was not `from`); an error whose outcome is unknown as "info", after
  * which the client's process is retired and a new process number takes over, as in Jepsen.
  */
-export class RegisterWorkload {
+export class RegisterWorkload implements Workload {
   private stopped = false;
   private readonly conns: EtcdConn[];
   completed = 0;
@@ -58,6 +59,9 @@ export class RegisterWorkload {
   stop(): void {
     this.stopped = true;
   }
+
+  /** The register checker needs no final observation. */
+  async finish(): Promise<void> {}
 
   close(): void {
     for (const c of this.conns) c.close();

@@ -1,18 +1,27 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LocalCluster } from '../../kvstore/cluster/index.js';
+import type { ClusterControl } from './cluster.js';
+import { EtcdCluster } from './etcd_cluster.js';
 import { isPartition, NEMESIS_KINDS, ProcessNemesis, sleep, type NemesisKind, type NemesisWindow } from './nemesis.js';
 import { HistoryRecorder } from './recorder.js';
 import { RegisterWorkload } from './register.js';
+import { AppendWorkload } from './append.js';
+import { LeaseLockWorkload } from './lease_lock.js';
+import { SetWorkload } from './set.js';
+import { WatchWorkload } from './watch.js';
+import type { Workload, WorkloadContext, WorkloadName } from './workload.js';
 
 export interface RunOptions {
-  readonly workload: 'register';
+  readonly workload: WorkloadName;
   readonly nemesis: readonly NemesisKind[];
   readonly nodes: 3 | 5;
   readonly timeMs: number;
   readonly rate: number;
   readonly concurrency: number;
   readonly storeArgs: readonly string[];
+  /** The system under test: ketch store processes, or a real etcd cluster (the etcd binary). */
+  readonly target?: 'ketch' | 'etcd';
   readonly outDir: string;
   readonly seed: number;
   readonly log: (line: string) => void;
@@ -51,25 +60,25 @@ export function parseNemesis(spec: string): NemesisKind[] {
  */
 export async function runTest(o: RunOptions): Promise<RunResult> {
   await mkdir(o.outDir, { recursive: true });
-  const cluster = await LocalCluster.create({
-    nodes: o.nodes,
-    dataDir: path.join(o.outDir, 'cluster'),
-    storeArgs: o.storeArgs,
-    peerProxy: o.nemesis.some(isPartition),
-  });
+  // A fresh cluster every run: an --out reused from an earlier run would otherwise restart that
+  // run's cluster from its data, and its old revisions would be checked against the new history.
+  await rm(path.join(o.outDir, 'cluster'), { recursive: true, force: true });
+  const dataDir = path.join(o.outDir, 'cluster');
+  const peerProxy = o.nemesis.some(isPartition);
+  const cluster: ClusterControl =
+    o.target === 'etcd'
+      ? await EtcdCluster.create({ nodes: o.nodes, dataDir, etcdArgs: o.storeArgs, peerProxy })
+      : await LocalCluster.create({ nodes: o.nodes, dataDir, storeArgs: o.storeArgs, peerProxy });
   const historyPath = path.join(o.outDir, 'history.jsonl');
   const history = new HistoryRecorder(historyPath);
   const random = seededRandom(o.seed);
-  o.log(`starting ${o.nodes} members`);
+  o.log(`starting ${o.nodes} ${o.target ?? 'ketch'} members`);
   await cluster.startAll();
-  let workload: RegisterWorkload | undefined;
+  let workload: Workload | undefined;
   try {
     await cluster.waitHealthy(60_000);
     const until = Date.now() + o.timeMs;
-    workload = new RegisterWorkload(
-      { endpoints: cluster.endpoints(), concurrency: o.concurrency, keys: 5, rate: o.rate, opTimeoutMs: 2000, random },
-      history,
-    );
+    workload = createWorkload(o.workload, { endpoints: cluster.endpoints(), concurrency: o.concurrency, rate: o.rate, opTimeoutMs: 2000, random, history, log: o.log });
     const nemesis = new ProcessNemesis(cluster, o.nemesis, () => history.nowNs(), random, o.log);
     const progress = setInterval(() => o.log(`${Math.round((until - Date.now()) / 1000)}s left, ${workload?.completed ?? 0} operations`), 5000);
     await Promise.all([workload.run(until), nemesis.run(Math.min(5000, o.timeMs / 4), Math.min(3000, o.timeMs / 6), until)]);
@@ -80,11 +89,32 @@ export async function runTest(o: RunOptions): Promise<RunResult> {
     await cluster.startAll();
     await cluster.waitHealthy(60_000);
     await sleep(500);
+    o.log('faults healed; final observations');
+    await workload.finish();
     await writeFile(path.join(o.outDir, 'nemesis.json'), JSON.stringify(nemesis.windows, null, 2));
     return { historyPath, windows: nemesis.windows, operations: workload.completed };
   } finally {
     workload?.close();
     await history.close();
     await cluster.stopAll();
+  }
+}
+
+function createWorkload(name: WorkloadName, ctx: WorkloadContext): Workload {
+  switch (name) {
+    case 'register':
+      return new RegisterWorkload({ endpoints: ctx.endpoints, concurrency: ctx.concurrency, keys: 5, rate: ctx.rate, opTimeoutMs: ctx.opTimeoutMs, random: ctx.random }, ctx.history);
+    case 'watch':
+      return new WatchWorkload(ctx);
+    case 'set':
+      return new SetWorkload(ctx);
+    case 'append':
+      return new AppendWorkload(ctx);
+    case 'lease-lock':
+      return new LeaseLockWorkload(ctx);
+    default: {
+      const unknown: never = name;
+      throw new Error(`unknown workload ${String(unknown)}`);
+    }
   }
 }

@@ -23,12 +23,28 @@ export interface ReportInput {
   readonly verdicts: ReadonlyArray<{ readonly checker: string; readonly valid: boolean | 'unknown'; readonly detail?: string }>;
   readonly operations: readonly ReportOperation[];
   readonly windows: readonly ReportWindow[];
+  /** Examples of what the checkers found, listed under the verdicts. */
+  readonly anomalies?: ReadonlyArray<{ readonly checker: string; readonly kind: string; readonly detail: string; readonly lines?: readonly number[] }>;
 }
 
 const W = 1000;
 const H = 300;
 const PAD = 50;
-const COLORS: Record<string, string> = { read: '#2b7bb9', write: '#d9822b', cas: '#7a3db8', get: '#2b7bb9', put: '#d9822b', append: '#3aa655' };
+const COLORS: Record<string, string> = {
+  read: '#2b7bb9',
+  write: '#d9822b',
+  cas: '#7a3db8',
+  get: '#2b7bb9',
+  put: '#d9822b',
+  append: '#3aa655',
+  delete: '#b8860b',
+  txn: '#7a3db8',
+  add: '#3aa655',
+  'final-read': '#1a4f7a',
+  acquire: '#c03b8a',
+  'fenced-write': '#d9822b',
+  release: '#5a8a2b',
+};
 const OUTCOME_OPACITY: Record<string, number> = { ok: 0.7, fail: 0.35, info: 1, pending: 1 };
 
 function esc(s: string): string {
@@ -94,6 +110,11 @@ export function renderReport(r: ReportInput): string {
   const verdicts = r.verdicts
     .map((v) => `<tr><td>${esc(v.checker)}</td><td class="${v.valid === true ? 'ok' : v.valid === false ? 'bad' : 'unk'}">${v.valid === true ? 'valid' : v.valid === false ? 'INVALID' : 'unknown'}</td><td>${esc(v.detail ?? '')}</td></tr>`)
     .join('');
+  const anomalyRows = (r.anomalies ?? [])
+    .map((a) => `<tr><td>${esc(a.checker)}</td><td>${esc(a.kind)}</td><td>${esc(a.detail)}</td><td>${esc((a.lines ?? []).join(', '))}</td></tr>`)
+    .join('');
+  const anomalies =
+    anomalyRows === '' ? '' : `<h2>Anomalies (examples)</h2><table><tr><th>checker</th><th>kind</th><th>what</th><th>history lines</th></tr>${anomalyRows}</table>`;
   const legend = Object.entries(COLORS)
     .filter(([f]) => ops.some((o) => o.f === f))
     .map(([f, c]) => `<span style="color:${c}">● ${f}</span>`)
@@ -103,6 +124,7 @@ export function renderReport(r: ReportInput): string {
 <style>body{font-family:system-ui,sans-serif;margin:20px;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px}.ok{color:#2a2;font-weight:bold}.bad{color:#c22;font-weight:bold}.unk{color:#a80;font-weight:bold}svg{background:#fafafa;border:1px solid #ddd}</style></head>
 <body><h1>${esc(r.title)}</h1>
 <table><tr><th>checker</th><th>verdict</th><th>detail</th></tr>${verdicts}</table>
+${anomalies}
 <p>${ops.length} operations completed, ${r.operations.length - ops.length} never completed; ${r.windows.length} nemesis windows (shaded).</p>
 <h2>Latency over time</h2><p>${legend} <span style="color:#e33">■ unknown outcome (info)</span>; faded points failed</p>
 <svg width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">${shade}${yTicks}${points}<text x="${W / 2}" y="${H - 10}" font-size="11">time (s), ${seconds} s in all</text></svg>
