@@ -94,7 +94,11 @@ export async function startHarness(name: string, opts: HarnessOptions = {}): Pro
     cluster,
     url,
     kubeconfigPath,
-    apiserver: await spawnApiserver(),
+    apiserver: await spawnApiserver().catch(async (err: unknown) => {
+      // A server that never became ready must not leave the store cluster running.
+      await cluster.stopAll();
+      throw err;
+    }),
     kubectl: (args, o = {}) => runCommand('kubectl', ['--kubeconfig', kubeconfigPath, ...args], { ...(o.input !== undefined ? { stdin: o.input } : {}), timeoutMs: o.timeoutMs ?? 30_000, ...(o.until !== undefined ? { until: o.until } : {}) }),
     k: async (args, o = {}) => {
       const r = await h.kubectl(args, o);
