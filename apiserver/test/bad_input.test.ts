@@ -118,7 +118,7 @@ describe('bad input', () => {
     const first = (await (await h.fetch(`${CMS}?limit=2&labelSelector=paged%3Dyes`)).json()) as { metadata: { continue: string } };
     expect(first.metadata.continue).toBeTruthy();
     await post(CMS, JSON.stringify({ metadata: { name: 'after-page' } }));
-    const store = new KetchClient({ endpoints: h.cluster.endpoints() });
+    const store = new KetchClient({ endpoints: [...h.storeEndpoints] });
     const { header } = await store.get('/registry/configmaps/default/after-page');
     await store.compact(header.revision);
     store.close();

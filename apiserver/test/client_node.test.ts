@@ -77,7 +77,7 @@ describe('@kubernetes/client-node against ketch', () => {
     // While the API server is down, the store moves on without it: one object goes and the
     // revision advances past what the informer has seen. Its watch resumes from an old
     // resourceVersion, gets 410 Expired, and must re-list to converge.
-    const store = new KetchClient({ endpoints: h.cluster.endpoints() });
+    const store = new KetchClient({ endpoints: [...h.storeEndpoints] });
     const exited = new Promise((r) => h.apiserver.once('exit', r));
     h.apiserver.kill('SIGKILL');
     await exited;

@@ -5,7 +5,7 @@ import https from 'node:https';
 import path from 'node:path';
 import { kubeconfig } from '../../cli/kubeconfig.js';
 import { freePort, ketchBin, LocalCluster } from '../../kvstore/cluster/index.js';
-import { removeTestDir, runCommand, testDir, waitFor, type RunResult } from '../../kvstore/test/processes.js';
+import { removeTestDir, runCommand, startRealEtcd, testDir, waitFor, type RealEtcd, type RunResult } from '../../kvstore/test/processes.js';
 
 /**
  * Integration-test harness: a real store cluster of `ketch store` processes, a real
@@ -14,7 +14,10 @@ import { removeTestDir, runCommand, testDir, waitFor, type RunResult } from '../
 
 export interface ApiHarness {
   readonly dir: string;
-  readonly cluster: LocalCluster;
+  /** The ketch store cluster (undefined when the store is a real etcd). */
+  readonly cluster: LocalCluster | undefined;
+  /** The store's client endpoints, host:port. */
+  readonly storeEndpoints: readonly string[];
   readonly url: string;
   readonly kubeconfigPath: string;
   apiserver: ChildProcess;
@@ -45,13 +48,28 @@ export interface HarnessOptions {
   readonly tls?: boolean;
   /** The kubeconfig user's bearer token. */
   readonly token?: string;
+  /** What the API server stores into: ketch store processes (default) or a real etcd (Debian's). */
+  readonly store?: 'ketch' | 'etcd';
 }
 
 export async function startHarness(name: string, opts: HarnessOptions = {}): Promise<ApiHarness> {
   const dir = await testDir(`apiserver-${name}`);
-  const cluster = await LocalCluster.create({ nodes: opts.nodes ?? 1, dataDir: path.join(dir, 'store') });
-  await cluster.startAll();
-  await cluster.waitHealthy(30_000);
+  let cluster: LocalCluster | undefined;
+  let etcd: RealEtcd | undefined;
+  let storeEndpoints: string[];
+  if (opts.store === 'etcd') {
+    etcd = await startRealEtcd(`apiserver-${name}`);
+    storeEndpoints = [`127.0.0.1:${etcd.clientPort}`];
+  } else {
+    cluster = await LocalCluster.create({ nodes: opts.nodes ?? 1, dataDir: path.join(dir, 'store') });
+    await cluster.startAll();
+    await cluster.waitHealthy(30_000);
+    storeEndpoints = cluster.endpoints();
+  }
+  const stopStore = async (): Promise<void> => {
+    await cluster?.stopAll();
+    await etcd?.close();
+  };
   const port = await freePort();
   const url = `${opts.tls === true ? 'https' : 'http'}://127.0.0.1:${port}`;
   const kubeconfigPath = path.join(dir, 'kubeconfig');
@@ -67,7 +85,7 @@ export async function startHarness(name: string, opts: HarnessOptions = {}): Pro
   await writeFile(kubeconfigPath, kubeconfig({ server: url, ...(ca !== undefined ? { caData: ca } : {}), ...(opts.token !== undefined ? { token: opts.token } : {}) }));
   const log = createWriteStream(path.join(dir, 'apiserver.log'), { flags: 'a' });
   const spawnApiserver = async (): Promise<ChildProcess> => {
-    const p = spawn(process.execPath, [ketchBin(), 'apiserver', '--etcd-servers', cluster.endpoints().map((e) => `http://${e}`).join(','), ...serveArgs, '--log-level', 'debug', ...(opts.apiserverArgs ?? [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [ketchBin(), 'apiserver', '--etcd-servers', storeEndpoints.map((e) => `http://${e}`).join(','), ...serveArgs, '--log-level', 'debug', ...(opts.apiserverArgs ?? [])], { stdio: ['ignore', 'pipe', 'pipe'] });
     p.stdout?.pipe(log, { end: false });
     p.stderr?.pipe(log, { end: false });
     await waitFor('apiserver ready', async () => {
@@ -92,11 +110,12 @@ export async function startHarness(name: string, opts: HarnessOptions = {}): Pro
   const h: ApiHarness = {
     dir,
     cluster,
+    storeEndpoints,
     url,
     kubeconfigPath,
     apiserver: await spawnApiserver().catch(async (err: unknown) => {
       // A server that never became ready must not leave the store cluster running.
-      await cluster.stopAll();
+      await stopStore();
       throw err;
     }),
     kubectl: (args, o = {}) => runCommand('kubectl', ['--kubeconfig', kubeconfigPath, ...args], { ...(o.input !== undefined ? { stdin: o.input } : {}), timeoutMs: o.timeoutMs ?? 30_000, ...(o.until !== undefined ? { until: o.until } : {}) }),
@@ -112,7 +131,7 @@ export async function startHarness(name: string, opts: HarnessOptions = {}): Pro
     },
     close: async () => {
       await stopApiserver();
-      await cluster.stopAll();
+      await stopStore();
       log.end();
       await removeTestDir(dir);
     },
