@@ -1,5 +1,6 @@
 import { errors, StatusError, type GroupResource } from '../errors.js';
-import type { ObjectStore, StoredResource } from '../storage/store.js';
+import { CLAIM_TAKEN, type ObjectStore, type StoredResource } from '../storage/store.js';
+import { claimKey, clusterIPOf, inServiceRange, isService, needsAllocation, randomServiceIP, SERVICE_CIDR, setClusterIP } from './service_ips.js';
 import { equalJson, hasStatus, keepSystemMeta, nameSuffix, newUid, specOf, timestamp, tracksGeneration } from './meta.js';
 import { apiVersionOf } from './registry.js';
 import type { FieldError, KubeObject, ResourceDecl } from './types.js';
@@ -124,9 +125,38 @@ export class Rest {
       // A dry run answers as the create would, without a resourceVersion to show nothing was stored.
       const meta2 = { ...(withFields.metadata ?? {}) };
       delete meta2.resourceVersion;
+      if (isService(this.decl) && needsAllocation(withFields)) setClusterIP(withFields, randomServiceIP());
       return { ...withFields, metadata: meta2 };
     }
-    return this.store.create(this.stored, withFields);
+    return isService(this.decl) ? this.createService(withFields) : this.store.create(this.stored, withFields);
+  }
+
+  /** A Service is stored together with the claim on its cluster IP (picked here when it asked for none). */
+  private async createService(obj: KubeObject): Promise<KubeObject> {
+    const pick = needsAllocation(obj);
+    for (let attempt = 0; attempt < 32; attempt++) {
+      if (pick) setClusterIP(obj, randomServiceIP());
+      const ip = clusterIPOf(obj);
+      if (ip !== undefined && !inServiceRange(ip)) {
+        throw errors.invalid(this.decl.kind, '', obj.metadata?.name ?? '', [{ reason: 'FieldValueInvalid', field: 'spec.clusterIPs', message: `Invalid value: ["${ip}"]: failed to allocate IP ${ip}: the provided IP (${ip}) is not in the valid range. The range of valid IPs is ${SERVICE_CIDR}` }]);
+      }
+      try {
+        return await this.store.create(this.stored, obj, ip === undefined ? [] : [claimKey(this.store.keys.prefix, ip)]);
+      } catch (err) {
+        if (err !== CLAIM_TAKEN) throw err;
+        if (!pick) {
+          throw errors.invalid(this.decl.kind, '', obj.metadata?.name ?? '', [{ reason: 'FieldValueInvalid', field: 'spec.clusterIPs', message: `Invalid value: ["${ip}"]: failed to allocate IP ${ip}: provided IP is already allocated` }]);
+        }
+      }
+    }
+    throw errors.internal('failed to allocate a service IP: the range is full');
+  }
+
+  /** Keys removed with the object (a Service's IP claim). */
+  private claimsOf(obj: KubeObject): string[] {
+    if (!isService(this.decl)) return [];
+    const ip = clusterIPOf(obj);
+    return ip === undefined ? [] : [claimKey(this.store.keys.prefix, ip)];
   }
 
   /** PUT of the main resource (subresource undefined) or of /status. */
@@ -198,7 +228,7 @@ export class Rest {
       const rev = Number(current.metadata?.resourceVersion);
       try {
         if (finalizing) {
-          const deletedAt = await this.store.delete(this.stored, namespace, name, rev);
+          const deletedAt = await this.store.delete(this.stored, namespace, name, rev, this.claimsOf(current));
           return { ...withFields, metadata: { ...withFields.metadata, resourceVersion: String(deletedAt) } };
         }
         return await this.store.update(this.stored, withFields, rev);
@@ -291,7 +321,7 @@ export class Rest {
       try {
         if (finalizers.length === 0 && specFinalizers.length === 0) {
           if (ctx.dryRun) return { object: current, deleted: true };
-          const at = await this.store.delete(this.stored, namespace, name, rev);
+          const at = await this.store.delete(this.stored, namespace, name, rev, this.claimsOf(current));
           return { object: { ...current, metadata: { ...meta, resourceVersion: String(at) } }, deleted: true };
         }
         if (meta.deletionTimestamp !== undefined && equalJson(finalizers, meta.finalizers ?? [])) return { object: current, deleted: false };

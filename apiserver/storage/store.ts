@@ -87,13 +87,28 @@ export class ObjectStore {
     return res.header.revision;
   }
 
-  /** Create: fails with AlreadyExists when the key exists. Returns the object as stored. */
-  async create(r: StoredResource, obj: KubeObject): Promise<KubeObject> {
+  /**
+   * Create: fails with AlreadyExists when the key exists. `claims` are keys written in the same
+   * transaction that must not exist either (an allocated service IP); when one does, the create
+   * fails with CLAIM_TAKEN and nothing is written. Returns the object as stored.
+   */
+  async create(r: StoredResource, obj: KubeObject, claims: readonly string[] = []): Promise<KubeObject> {
     const { namespace = '', name = '' } = obj.metadata ?? {};
     const key = this.keys.object(r, namespace, name);
     const value = this.encode(obj);
-    const res = await this.call(() => this.client.txn({ compare: [Compare.createRevision(key, '=', 0)], success: [Op.put(key, value)] }));
-    if (!res.succeeded) throw errors.alreadyExists(r, name);
+    const res = await this.call(() =>
+      this.client.txn({
+        compare: [Compare.createRevision(key, '=', 0), ...claims.map((c) => Compare.createRevision(c, '=', 0))],
+        success: [Op.put(key, value), ...claims.map((c) => Op.put(c, key))],
+        failure: [Op.get(key, { keysOnly: true })],
+      }),
+    );
+    if (!res.succeeded) {
+      const read = res.responses[0];
+      const exists = read === undefined || read.type !== 'range' || read.response.kvs.length > 0;
+      if (exists || claims.length === 0) throw errors.alreadyExists(r, name);
+      throw CLAIM_TAKEN;
+    }
     return withRevision(obj, res.header.revision);
   }
 
@@ -112,11 +127,11 @@ export class ObjectStore {
     return withRevision(obj, res.header.revision);
   }
 
-  /** Delete the object at `expectedRevision`; returns the revision of the delete. */
-  async delete(r: StoredResource, namespace: string, name: string, expectedRevision: number): Promise<number> {
+  /** Delete the object at `expectedRevision`, and its `claims` with it; returns the revision of the delete. */
+  async delete(r: StoredResource, namespace: string, name: string, expectedRevision: number, claims: readonly string[] = []): Promise<number> {
     const key = this.keys.object(r, namespace, name);
     const res = await this.call(() =>
-      this.client.txn({ compare: [Compare.modRevision(key, '=', expectedRevision)], success: [Op.delete(key)], failure: [Op.get(key, { keysOnly: true })] }),
+      this.client.txn({ compare: [Compare.modRevision(key, '=', expectedRevision)], success: [Op.delete(key), ...claims.map((c) => Op.delete(c))], failure: [Op.get(key, { keysOnly: true })] }),
     );
     if (!res.succeeded) throw this.writeConflict(r, name, res.responses);
     return res.header.revision;
@@ -222,6 +237,9 @@ export class ObjectStore {
     }
   }
 }
+
+/** A create's claim key exists already (ObjectStore.create with claims). */
+export const CLAIM_TAKEN = new StatusError(409, 'Conflict', 'a claimed key is already taken');
 
 export const CONTINUE_EXPIRED =
   'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.';

@@ -119,3 +119,31 @@ describe('pods', () => {
     expect(unbound.items.map((p) => p.metadata.name)).toEqual(['p2']);
   });
 });
+
+describe('service cluster IPs', () => {
+  const SVCS = '/api/v1/namespaces/default/services';
+  const svc = (name: string, spec: Record<string, unknown> = {}): unknown => ({ metadata: { name }, spec: { ports: [{ port: 80 }], ...spec } });
+  it('allocates a free address from 10.96.0.0/12, honours a requested one once, and frees it on delete', async () => {
+    const a = await call('POST', SVCS, svc('ip-a'));
+    expect(a.status).toBe(201);
+    const ip = (a.json.spec as { clusterIP: string; clusterIPs: string[] }).clusterIP;
+    expect(ip).toMatch(/^10\.(9[6-9]|10[0-9]|11[01])\.\d+\.\d+$/);
+    expect((a.json.spec as { clusterIPs: string[] }).clusterIPs).toEqual([ip]);
+    const taken = await call('POST', SVCS, svc('ip-b', { clusterIP: ip }));
+    expect(taken.status).toBe(422);
+    expect(String(taken.json.message)).toContain('provided IP is already allocated');
+    const outside = await call('POST', SVCS, svc('ip-c', { clusterIP: '192.168.1.1' }));
+    expect(outside.status).toBe(422);
+    const headless = await call('POST', SVCS, svc('ip-h', { clusterIP: 'None' }));
+    expect((headless.json.spec as { clusterIP: string }).clusterIP).toBe('None');
+    expect((await call('DELETE', `${SVCS}/ip-a`)).status).toBe(200);
+    const reuse = await call('POST', SVCS, svc('ip-b', { clusterIP: ip }));
+    expect(reuse.status).toBe(201);
+    expect((reuse.json.spec as { clusterIP: string }).clusterIP).toBe(ip);
+  });
+
+  it('shows the address in kubectl get svc', async () => {
+    const out = await h.k(['get', 'svc', 'ip-b']);
+    expect(out).toMatch(/^ip-b\s+ClusterIP\s+10\.\d+\.\d+\.\d+\s+<none>\s+80\/TCP\s+/m);
+  });
+});
