@@ -16,6 +16,7 @@ import {
 import type { RequestInfo } from './auth/request_info.js';
 import { errors, StatusError } from './errors.js';
 import type { ApiContext } from './http/context.js';
+import { storedResource } from './registry/rest.js';
 import type { Gate } from './http/server.js';
 import type { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from './auth/rbac_types.js';
 
@@ -35,22 +36,26 @@ export interface GateOptions {
 }
 
 function rbacSource(api: ApiContext): { source: RbacSource; ready(): Promise<void> } {
-  const cacheOf = (plural: string) => {
+  const declOf = (plural: string) => {
     const decl = api.registry.lookup(RBAC, 'v1', plural);
     if (decl === undefined) throw new Error(`RBAC type ${plural} is not registered`);
-    return api.cache(decl);
+    return decl;
   };
   const all = ['roles', 'rolebindings', 'clusterroles', 'clusterrolebindings'] as const;
-  const inNamespace = (plural: string, ns: string): unknown[] => cacheOf(plural).list((o) => o.metadata?.namespace === ns).items;
+  // Read on every request: straight from the caches' maps, by key prefix, without sorting.
+  const objects = (plural: string, namespace = ''): unknown[] => {
+    const decl = declOf(plural);
+    return api.cache(decl).objects(api.store.keys.collection(storedResource(decl), namespace));
+  };
   return {
     source: {
-      roles: (ns) => inNamespace('roles', ns) as Role[],
-      roleBindings: (ns) => inNamespace('rolebindings', ns) as RoleBinding[],
-      clusterRoles: () => cacheOf('clusterroles').list(() => true).items as unknown as ClusterRole[],
-      clusterRoleBindings: () => cacheOf('clusterrolebindings').list(() => true).items as unknown as ClusterRoleBinding[],
+      roles: (ns) => (ns === '' ? [] : (objects('roles', ns) as Role[])),
+      roleBindings: (ns) => (ns === '' ? [] : (objects('rolebindings', ns) as RoleBinding[])),
+      clusterRoles: () => objects('clusterroles') as ClusterRole[],
+      clusterRoleBindings: () => objects('clusterrolebindings') as ClusterRoleBinding[],
     },
     ready: async () => {
-      await Promise.all(all.map((p) => cacheOf(p).ready()));
+      await Promise.all(all.map((p) => api.cache(declOf(p)).ready()));
     },
   };
 }

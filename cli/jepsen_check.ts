@@ -83,13 +83,8 @@ export async function runJepsenCheckCommand(argv: readonly string[]): Promise<nu
   const timeoutMs = parseDurationMs(flags.timeout);
   if (timeoutMs === undefined) return usageError(`--timeout: cannot read '${flags.timeout}' (e.g. 500ms, 60s, 5m)`);
 
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    process.stderr.write(`ketch jepsen check: cannot read ${file}: ${(err as Error).message}\n`);
-    return EXIT_USAGE;
-  }
+  const text = await readHistoryFile(file);
+  if (text === undefined) return EXIT_USAGE;
   let ops;
   try {
     ops = readOperations(text, file, model);
@@ -116,13 +111,8 @@ export async function runJepsenCheckCommand(argv: readonly string[]): Promise<nu
 /** `--workload W`: the workload's own checker over a recorded history. */
 async function checkWorkload(workload: string, file: string): Promise<number> {
   if (!isWorkloadName(workload)) return usageError(`unknown workload '${workload}' (${WORKLOAD_NAMES.join(', ')})`);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    process.stderr.write(`ketch jepsen check: cannot read ${file}: ${(err as Error).message}\n`);
-    return EXIT_USAGE;
-  }
+  const text = await readHistoryFile(file);
+  if (text === undefined) return EXIT_USAGE;
   let verdict;
   try {
     verdict = checkHistory(workload, text, file);
@@ -200,4 +190,14 @@ export function describeReport(report: LinearizabilityReport, model: Model): str
 
 function keyName(key: string | undefined): string {
   return key === undefined ? '(no key)' : JSON.stringify(key);
+}
+
+/** The history file's text, or undefined (after saying why) when it can't be read. */
+async function readHistoryFile(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    process.stderr.write(`ketch jepsen check: cannot read ${file}: ${(err as Error).message}\n`);
+    return undefined;
+  }
 }

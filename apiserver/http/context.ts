@@ -59,7 +59,7 @@ export class ApiContext {
     this.caches.delete(k);
   }
 
-  /** A namespace, read through its watch cache when present there, else from the store. */
+  /** A namespace, read from the store (a cache could lag behind a namespace created just before). */
   async namespace(name: string): Promise<KubeObject | undefined> {
     const decl = this.registry.lookup('', 'v1', 'namespaces');
     if (decl === undefined) return undefined;

@@ -238,6 +238,13 @@ export class WatchCache {
     return { items, revision: this.rev };
   }
 
+  /** The objects under `keyPrefix`, in no particular order (for readers that need no list, such as RBAC). */
+  objects(keyPrefix = ''): KubeObject[] {
+    const out: KubeObject[] = [];
+    for (const [k, obj] of this.state) if (k.startsWith(keyPrefix)) out.push(obj);
+    return out;
+  }
+
   /** Starts a client watch. Throws a 410 Expired Status when `fromRevision` is older than the window. */
   watch(opts: CacheWatchOptions): CacheWatch {
     const watch: ActiveWatch = { ...opts, closed: false };
