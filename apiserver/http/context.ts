@@ -31,7 +31,9 @@ export class ApiContext {
     const k = ApiContext.key(decl);
     let r = this.rests.get(k);
     if (r === undefined || r.decl !== decl) {
-      r = new Rest(decl, this.store, this.machinery, (ns) => this.namespace(ns));
+      const stored = storedResource(decl);
+      const cached = decl.virtual === true ? undefined : (namespace: string, name: string): KubeObject | undefined => this.cache(decl).peek(this.store.keys.object(stored, namespace, name));
+      r = new Rest(decl, this.store, this.machinery, (ns) => this.namespace(ns), cached);
       this.rests.set(k, r);
     }
     return r;
@@ -59,11 +61,19 @@ export class ApiContext {
     this.caches.delete(k);
   }
 
-  /** A namespace, read from the store (a cache could lag behind a namespace created just before). */
+  /**
+   * A namespace, for namespace lifecycle checks: from the watch cache when it holds it active (the
+   * common case, and no store read per create, as kube-apiserver's lifecycle admission uses its
+   * informer), else from the store, since the cache can lag a namespace created or deleted just
+   * before.
+   */
   async namespace(name: string): Promise<KubeObject | undefined> {
     const decl = this.registry.lookup('', 'v1', 'namespaces');
     if (decl === undefined) return undefined;
-    return this.store.get(storedResource(decl), '', name);
+    const stored = storedResource(decl);
+    const cached = this.cache(decl).peek(this.store.keys.object(stored, '', name));
+    if (cached !== undefined && cached.metadata?.deletionTimestamp === undefined) return cached;
+    return this.store.get(stored, '', name);
   }
 
   stop(): void {

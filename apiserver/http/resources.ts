@@ -122,11 +122,11 @@ export async function handleResource(api: ApiContext, req: FastifyRequest, reply
       }
       const ctx = writeContext(req, q);
       if (type === 'apply' && q.fieldManager === undefined) throw errors.badRequest('PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
-      const existed = type === 'apply' ? (await api.store.get(rest.stored, namespace, name)) !== undefined : true;
-      const patched = await rest.patch(namespace, name, type, rawBody(req), { ...ctx, force: bool(q.force) });
-      warn(reply, ctx);
+      const pctx = { ...ctx, force: bool(q.force) };
+      const patched = await rest.patch(namespace, name, type, rawBody(req), pctx);
+      warn(reply, pctx);
       const n = negotiate(req.headers.accept, { listish: false, tableAllowed: true });
-      return send(reply, existed ? 200 : 201, render(decl, patched, n, q), n);
+      return send(reply, pctx.created === true ? 201 : 200, render(decl, patched, n, q), n);
     }
     case 'delete': {
       if (decl.plural === 'namespaces' && decl.group === '' && UNDELETABLE_NAMESPACES.has(name)) throw errors.forbidden(rest.gr, name, 'this namespace may not be deleted');

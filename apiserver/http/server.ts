@@ -11,7 +11,8 @@ import { KUBE_VERSION, openApiV2, openApiV3GroupVersion, openApiV3Index } from '
 import type { ApiContext } from './context.js';
 import { BODY_TYPES } from './negotiate.js';
 import { handleResource, queryOf } from './resources.js';
-import { openWatch, type WatchSink } from './watch.js';
+import { errorEvent, openWatch, type WatchSink } from './watch.js';
+import { sendEvent } from './watch_event.js';
 import { isReview, review } from './reviews.js';
 
 /**
@@ -231,9 +232,9 @@ function attachWebSockets(app: FastifyInstance, opts: HttpOptions): void {
 async function serveWebSocketWatch(opts: HttpOptions, ws: WebSocket, decl: Parameters<typeof openWatch>[1], namespace: string, q: Record<string, string | undefined>, accept: string | undefined): Promise<void> {
   const limit = opts.api.options.maxWatchBufferBytes;
   const sink: WatchSink = {
-    write: (line) => {
+    write: (event) => {
       if (ws.readyState !== ws.OPEN) return false;
-      ws.send(line.endsWith('\n') ? line.slice(0, -1) : line);
+      sendEvent(ws, event);
       return ws.bufferedAmount <= limit;
     },
     end: () => ws.close(1000),
@@ -243,7 +244,7 @@ async function serveWebSocketWatch(opts: HttpOptions, ws: WebSocket, decl: Param
     await openWatch(opts.api, decl, namespace, q, accept, sink);
   } catch (err) {
     const status = err instanceof StatusError ? err : errors.internal((err as Error).message, err);
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'ERROR', object: status.toStatus() }));
+    if (ws.readyState === ws.OPEN) sendEvent(ws, errorEvent(status));
     ws.close(1000);
   }
 }

@@ -7,6 +7,7 @@ import type { ApiContext } from './context.js';
 import { selectionFilter } from './list_filter.js';
 import { negotiate } from './negotiate.js';
 import { toTable, type IncludeObject } from './table.js';
+import { EncodedEvent } from './watch_event.js';
 
 /**
  * Watches, as kube-apiserver serves them: a stream of `{"type": ..., "object": ...}` events, one
@@ -22,7 +23,7 @@ type Query = Record<string, string | undefined>;
 /** Where a watch's events go: the HTTP response or a WebSocket. */
 export interface WatchSink {
   /** One serialized event; false when the client is too far behind (the watch is then cut off). */
-  write(line: string): boolean;
+  write(event: EncodedEvent): boolean;
   end(): void;
   /** Called once when the client goes away. */
   onClose(cb: () => void): void;
@@ -64,15 +65,15 @@ export async function openWatch(api: ApiContext, decl: ResourceDecl, namespace: 
     else if (rv !== '' && rv !== '0') await cache.waitFor(Number(rv));
     else await cache.ready();
   } catch (err) {
-    if (err instanceof StatusError) return errorEvent(sink, err);
+    if (err instanceof StatusError) return endWithError(sink, err);
     throw err;
   }
 
   let first = true;
   const include = (q.includeObject as IncludeObject | undefined) ?? 'Metadata';
-  const encode = (e: ClientEvent): string => {
+  const encode = (e: ClientEvent): EncodedEvent => {
     // Plain events are serialized once for every watcher that gets them (the object is shared).
-    if (n.transform === 'none' && e.type !== 'BOOKMARK') return sharedLine(e);
+    if (n.transform === 'none' && e.type !== 'BOOKMARK') return shared(e);
     let object: unknown = e.object;
     if (e.type !== 'BOOKMARK') {
       if (n.transform === 'Table') {
@@ -82,7 +83,7 @@ export async function openWatch(api: ApiContext, decl: ResourceDecl, namespace: 
         object = { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: e.object.metadata ?? {} };
       }
     }
-    return `${JSON.stringify({ type: e.type, object })}\n`;
+    return new EncodedEvent(JSON.stringify({ type: e.type, object }));
   };
 
   let closed = false;
@@ -107,7 +108,7 @@ export async function openWatch(api: ApiContext, decl: ResourceDecl, namespace: 
       onClose: () => finish(),
     });
   } catch (err) {
-    if (err instanceof StatusError) return errorEvent(sink, err);
+    if (err instanceof StatusError) return endWithError(sink, err);
     throw err;
   }
   if (closed) return;
@@ -127,24 +128,28 @@ export async function openWatch(api: ApiContext, decl: ResourceDecl, namespace: 
 }
 
 /** Serialized plain events, per object and event type: a fan-out to N watchers encodes once. */
-const encoded = new WeakMap<object, Partial<Record<ClientEvent['type'], string>>>();
+const encoded = new WeakMap<object, Partial<Record<ClientEvent['type'], EncodedEvent>>>();
 
-function sharedLine(e: ClientEvent): string {
+function shared(e: ClientEvent): EncodedEvent {
   let byType = encoded.get(e.object);
   if (byType === undefined) {
     byType = {};
     encoded.set(e.object, byType);
   }
-  let line = byType[e.type];
-  if (line === undefined) {
-    line = `${JSON.stringify({ type: e.type, object: e.object })}\n`;
-    byType[e.type] = line;
+  let event = byType[e.type];
+  if (event === undefined) {
+    event = new EncodedEvent(JSON.stringify({ type: e.type, object: e.object }));
+    byType[e.type] = event;
   }
-  return line;
+  return event;
 }
 
-function errorEvent(sink: WatchSink, err: StatusError): void {
-  sink.write(`${JSON.stringify({ type: 'ERROR', object: err.toStatus() })}\n`);
+export function errorEvent(err: StatusError): EncodedEvent {
+  return new EncodedEvent(JSON.stringify({ type: 'ERROR', object: err.toStatus() }));
+}
+
+function endWithError(sink: WatchSink, err: StatusError): void {
+  sink.write(errorEvent(err));
   sink.end();
 }
 
@@ -164,9 +169,9 @@ export async function serveWatch(api: ApiContext, req: FastifyRequest, reply: Fa
   };
   const limit = api.options.maxWatchBufferBytes;
   const sink: WatchSink = {
-    write: (line) => {
+    write: (event) => {
       start();
-      raw.write(line);
+      raw.write(event.line);
       return raw.writableLength <= limit;
     },
     end: () => {

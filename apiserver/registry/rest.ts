@@ -30,6 +30,8 @@ export interface WriteContext {
   readonly now: Date;
   /** Warnings for the client (Warning: 299 headers). */
   readonly warnings: string[];
+  /** Set by a server-side apply that created the object (the response is then 201). */
+  created?: boolean;
 }
 
 export interface DeleteOptions {
@@ -63,6 +65,8 @@ export class Rest {
     private readonly store: ObjectStore,
     private readonly machinery: Machinery,
     private readonly namespaceOf: NamespaceLookup,
+    /** The watch cache's copy of an object, when the cache is loaded and has it (never mutated). */
+    private readonly cached: (namespace: string, name: string) => KubeObject | undefined = () => undefined,
   ) {
     this.stored = storedResource(decl);
     this.gr = { group: decl.group, resource: decl.plural };
@@ -189,13 +193,24 @@ export class Rest {
     if ((meta.name ?? '') !== '' && meta.name !== name) throw errors.badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
     meta.name = name;
     this.checkNamespace(meta, namespace);
-    const existing = await this.store.get(this.stored, namespace, name);
     const opts = { manager: ctx.fieldManager, force: ctx.force === true, decl: this.decl, now: ctx.now, ...(subresource !== undefined ? { subresource } : {}) };
+    if (this.cached(namespace, name) !== undefined) {
+      // Most applies are to objects that exist; the cache says so without a read. If it lagged a
+      // delete, the update finds nothing and the apply creates, as it would have.
+      try {
+        return await this.write(namespace, name, ctx, subresource, undefined, (current) => this.machinery.apply(current, config, opts), true);
+      } catch (err) {
+        if (!(err instanceof StatusError && err.reason === 'NotFound')) throw err;
+      }
+    }
+    const existing = await this.store.get(this.stored, namespace, name);
     if (existing === undefined) {
       if (subresource !== undefined) throw errors.notFound(this.gr, name);
       const created = this.machinery.apply(undefined, config, opts);
       try {
-        return await this.createDecoded(namespace, created, ctx, true);
+        const out = await this.createDecoded(namespace, created, ctx, true);
+        ctx.created = true;
+        return out;
       } catch (err) {
         if (!(err instanceof StatusError && err.reason === 'AlreadyExists')) throw err;
       }
@@ -217,25 +232,48 @@ export class Rest {
     compute: (current: KubeObject) => KubeObject,
     applied = false,
   ): Promise<KubeObject> {
+    // The first attempt starts from the watch cache's copy, as kube-apiserver's GuaranteedUpdate
+    // does with its cached object: the write is guarded by that copy's revision, so a stale copy
+    // only costs a failed compare, whose transaction reads the current object for the next attempt.
+    // Whatever the stale copy would decide on its own (a resourceVersion mismatch, nothing to
+    // write) is confirmed against the store first.
+    let current = this.cached(namespace, name);
+    let fromCache = current !== undefined;
     for (let attempt = 0; ; attempt++) {
-      const current = await this.store.mustGet(this.stored, namespace, name);
-      if (expectedRv !== undefined && expectedRv !== current.metadata?.resourceVersion) throw errors.modified(this.gr, name);
+      if (current === undefined || attempt > 0 && fromCache) {
+        current = await this.store.mustGet(this.stored, namespace, name);
+        fromCache = false;
+      }
+      if (expectedRv !== undefined && expectedRv !== current.metadata?.resourceVersion) {
+        if (fromCache) continue;
+        throw errors.modified(this.gr, name);
+      }
       const next = this.prepareUpdate(compute(structuredClone(current)), current, subresource);
       const withFields = applied ? next : this.machinery.recordUpdate(current, next, { manager: ctx.fieldManager, decl: this.decl, now: ctx.now, ...(subresource !== undefined ? { subresource } : {}) });
-      if (sameExceptTimes(withFields, current)) return current;
+      if (sameExceptTimes(withFields, current)) {
+        if (fromCache) continue;
+        return current;
+      }
       const finalizing = withFields.metadata?.deletionTimestamp !== undefined && (withFields.metadata?.finalizers ?? []).length === 0;
       if (ctx.dryRun) return withFields;
       const rev = Number(current.metadata?.resourceVersion);
-      try {
-        if (finalizing) {
+      if (finalizing) {
+        try {
           const deletedAt = await this.store.delete(this.stored, namespace, name, rev, this.claimsOf(current));
           return { ...withFields, metadata: { ...withFields.metadata, resourceVersion: String(deletedAt) } };
+        } catch (err) {
+          if (err instanceof StatusError && err.reason === 'Conflict' && (fromCache || expectedRv === undefined) && attempt < 16) continue;
+          throw err;
         }
-        return await this.store.update(this.stored, withFields, rev);
-      } catch (err) {
-        if (err instanceof StatusError && err.reason === 'Conflict' && expectedRv === undefined && attempt < 16) continue;
-        throw err;
       }
+      const out = await this.store.tryUpdate(this.stored, withFields, rev);
+      if (out.written !== undefined) return out.written;
+      if (out.current === undefined) throw errors.notFound(this.gr, name);
+      // Retried when the copy was the cache's (it may only have lagged) or when the client gave no
+      // resourceVersion to hold the write to.
+      if (!(fromCache || expectedRv === undefined) || attempt >= 16) throw errors.modified(this.gr, name);
+      current = out.current;
+      fromCache = false;
     }
   }
 

@@ -117,14 +117,25 @@ export class ObjectStore {
    * changed meanwhile, NotFound when it is gone.
    */
   async update(r: StoredResource, obj: KubeObject, expectedRevision: number): Promise<KubeObject> {
+    const out = await this.tryUpdate(r, obj, expectedRevision);
+    if (out.written !== undefined) return out.written;
+    throw out.current === undefined ? errors.notFound(r, obj.metadata?.name ?? '') : errors.modified(r, obj.metadata?.name ?? '');
+  }
+
+  /**
+   * The update transaction, with the object as it now is when the compare failed (read in the
+   * same transaction, as kube-apiserver's etcd3 store does), so a retry needs no second read.
+   * `current` undefined with nothing written: the object is gone.
+   */
+  async tryUpdate(r: StoredResource, obj: KubeObject, expectedRevision: number): Promise<{ written: KubeObject; current?: undefined } | { written?: undefined; current: KubeObject | undefined }> {
     const { namespace = '', name = '' } = obj.metadata ?? {};
     const key = this.keys.object(r, namespace, name);
     const value = this.encode(obj);
-    const res = await this.call(() =>
-      this.client.txn({ compare: [Compare.modRevision(key, '=', expectedRevision)], success: [Op.put(key, value)], failure: [Op.get(key, { keysOnly: true })] }),
-    );
-    if (!res.succeeded) throw this.writeConflict(r, name, res.responses);
-    return withRevision(obj, res.header.revision);
+    const res = await this.call(() => this.client.txn({ compare: [Compare.modRevision(key, '=', expectedRevision)], success: [Op.put(key, value)], failure: [Op.get(key)] }));
+    if (res.succeeded) return { written: withRevision(obj, res.header.revision) };
+    const read = res.responses[0];
+    const kv = read !== undefined && read.type === 'range' ? read.response.kvs[0] : undefined;
+    return { current: kv === undefined ? undefined : this.decode(kv) };
   }
 
   /** Delete the object at `expectedRevision`, and its `claims` with it; returns the revision of the delete. */

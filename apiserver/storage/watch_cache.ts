@@ -69,6 +69,7 @@ export class WatchCache {
   private storeWatch: Watcher | undefined;
   private readyPromise: Promise<void> | undefined;
   private stopped = false;
+  private loaded = false;
   private readonly capacity: number;
   private readonly log: Logger;
 
@@ -104,6 +105,7 @@ export class WatchCache {
     this.historyStart = 0;
     this.floor = revision;
     this.rev = revision;
+    this.loaded = true;
     this.startStoreWatch(revision + 1);
     this.log.debug({ objects: this.state.size, revision }, 'watch cache loaded');
   }
@@ -225,6 +227,15 @@ export class WatchCache {
     await this.ready();
     const current = await this.store.currentRevision();
     await this.waitFor(current);
+  }
+
+  /**
+   * The cached object at a key, once the cache has loaded; undefined when it has not or holds no
+   * such object. It may lag the store: callers use it only where a stale copy fails safely (as the
+   * base of a compare-and-swap). Shared, never to be mutated.
+   */
+  peek(key: string): KubeObject | undefined {
+    return this.loaded ? this.state.get(key) : undefined;
   }
 
   /** The objects passing `filter` under `keyPrefix`, in key order, and the cache's revision. */
