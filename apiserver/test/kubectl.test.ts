@@ -121,7 +121,7 @@ describe('kubectl against ketch', () => {
   });
 
   it('watches with get -w', async () => {
-    const watching = h.kubectl(['get', 'configmaps', '-w', '--request-timeout=0'], { until: /watched-cm/, timeoutMs: 20_000 });
+    const watching = h.kubectl(['get', 'configmaps', '-w', '--request-timeout=0'], { until: /watched-cm\s+1\s+\S+\n/, timeoutMs: 20_000 });
     await waitFor('watch open', async () => (/apiserver_registered_watchers\{resource="configmaps"\} [1-9]/.test(await h.fetch('/metrics').then((r) => r.text())) ? true : undefined), 10_000);
     await h.k(['create', 'configmap', 'watched-cm', '--from-literal=x=y']);
     const r = await watching;

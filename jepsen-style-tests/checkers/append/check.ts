@@ -1,6 +1,7 @@
 import type { Operation } from '../../history/index.js';
-import { AnomalyLog, type CheckerVerdict } from '../anomalies.js';
-import { findCycles, type DependencyEdge } from './cycles.js';
+import { AnomalyLog, type Anomaly, type CheckerVerdict } from '../anomalies.js';
+import { DependencyGraph, findCycles, type Cycle, type CycleKind, type DependencyEdge } from './cycles.js';
+import { linkRealtime } from './realtime.js';
 
 /**
  * The list-append checker, after Elle (Kingsbury & Alvaro, VLDB 2020), for histories of `txn`
@@ -17,7 +18,10 @@ import { findCycles, type DependencyEdge } from './cycles.js';
  * - lost: an append acknowledged before a read began is missing from it (stale or lost);
  * - non-monotonic: a read shorter than a read of the same key that completed before it began;
  * - G0, G1c, G2: a cycle of write-write, write-read and read-write dependencies between
- *   committed transactions (the version order of each key is its longest read).
+ *   committed transactions (the version order of each key is its longest read);
+ * - G0-realtime, G1c-realtime, G2-realtime: the same, closed only with real-time edges (T1 completed
+ *   before T2 was invoked): serializable, but not strictly serializable.
+ * A cycle's anomaly lists its steps (`CycleAnomaly`), each with what it is and why.
  */
 export type AppendAnomalyKind =
   | 'duplicate'
@@ -28,9 +32,21 @@ export type AppendAnomalyKind =
   | 'internal'
   | 'lost'
   | 'non-monotonic'
-  | 'G0'
-  | 'G1c'
-  | 'G2';
+  | CycleKind;
+
+/** One edge of a reported cycle, by the history lines where its transactions were invoked. */
+export interface CycleStep {
+  readonly from: number;
+  readonly to: number;
+  readonly type: DependencyEdge['type'];
+  readonly key?: string;
+  /** Why the edge is there: "T@12 read x without 5, which T@30 appended next". */
+  readonly why: string;
+}
+
+export interface CycleAnomaly extends Anomaly<AppendAnomalyKind> {
+  readonly steps: readonly CycleStep[];
+}
 
 type MicroOp = ['r', string, number[] | null] | ['append', string, number];
 
@@ -129,31 +145,87 @@ export function checkAppend(ops: readonly Operation[]): CheckerVerdict<AppendAno
     checkRealTime(key, list, writer.get(key) ?? new Map(), log);
   }
 
-  const edges: DependencyEdge[] = [];
+  const graph = new DependencyGraph();
   for (const [key, full] of order) {
     const values = writer.get(key) as Map<number, { op: Operation }>;
     for (let i = 0; i + 1 < full.length; i++) {
-      const a = values.get(full[i] as number)?.op;
-      const b = values.get(full[i + 1] as number)?.op;
-      if (a !== undefined && b !== undefined && a !== b) edges.push({ from: a, to: b, type: 'ww', key });
+      const prior = full[i] as number;
+      const value = full[i + 1] as number;
+      const a = values.get(prior)?.op;
+      const b = values.get(value)?.op;
+      if (a !== undefined && b !== undefined) graph.add({ from: a, to: b, type: 'ww', key, value, prior });
     }
     for (const r of byKey.get(key) ?? []) {
       const last = r.list[r.list.length - 1];
       const w = last === undefined ? undefined : values.get(last)?.op;
-      if (w !== undefined && w !== r.op) edges.push({ from: w, to: r.op, type: 'wr', key });
+      if (w !== undefined) graph.add({ from: w, to: r.op, type: 'wr', key, value: last as number });
       const nextValue = full[r.list.length];
       const next = nextValue === undefined ? undefined : values.get(nextValue)?.op;
-      if (next !== undefined && next !== r.op) edges.push({ from: r.op, to: next, type: 'rw', key });
+      if (next !== undefined) graph.add({ from: r.op, to: next, type: 'rw', key, value: nextValue as number });
     }
   }
-  for (const c of findCycles(edges)) {
-    log.add({
-      kind: c.kind,
-      lines: c.steps.map((s) => s.from.invokeLine),
-      detail: `${c.kind} cycle: ${c.steps.map((s) => `T@${s.from.invokeLine} -${s.type} ${s.key}-> `).join('')}T@${(c.steps[0] as DependencyEdge).from.invokeLine}`,
-    });
+  const dataEdges = graph.edgeCount;
+  linkRealtime(txns, (from, to) => graph.addRealtime(from, to));
+  for (const c of findCycles(graph)) log.add(cycleAnomaly(c));
+  return log.verdict({
+    transactions: txns.length,
+    committed: txns.filter((t) => t.outcome === 'ok').length,
+    reads: readCount,
+    keys: byKey.size,
+    'dependency edges': dataEdges,
+    'real-time edges': graph.count('realtime'),
+  });
+}
+
+/** "T@12": the transaction invoked at line 12 of the history. */
+function name(op: Operation): string {
+  return `T@${op.invokeLine}`;
+}
+
+function explain(e: DependencyEdge): string {
+  switch (e.type) {
+    case 'ww':
+      return `${name(e.to)} appended ${e.value} to ${e.key} right after ${name(e.from)} appended ${e.prior}`;
+    case 'wr':
+      return `${name(e.to)} read ${e.key} ending in ${e.value}, which ${name(e.from)} appended`;
+    case 'rw':
+      return `${name(e.from)} read ${e.key} without ${e.value}, which ${name(e.to)} appended next`;
+    case 'realtime':
+      return `${name(e.from)} completed (line ${e.from.completeLine as number}) before ${name(e.to)} was invoked (line ${e.to.invokeLine})`;
+    default: {
+      const unknown: never = e;
+      throw new Error(`unknown edge ${String(unknown)}`);
+    }
   }
-  return log.verdict({ transactions: txns.length, committed: txns.filter((t) => t.outcome === 'ok').length, reads: readCount, keys: byKey.size, 'dependency edges': edges.length });
+}
+
+/**
+ * The cycle's steps with each run of real-time edges told as one (real-time edges link only
+ * neighbours in time, so T1 completed before T3 was invoked may take T1 -> T2 -> T3).
+ */
+function joinRealtime(cycle: readonly DependencyEdge[]): DependencyEdge[] {
+  const first = Math.max(0, cycle.findIndex((e) => e.type !== 'realtime'));
+  const out: DependencyEdge[] = [];
+  for (const e of [...cycle.slice(first), ...cycle.slice(0, first)]) {
+    const last = out[out.length - 1];
+    if (e.type === 'realtime' && last?.type === 'realtime') out[out.length - 1] = { from: last.from, to: e.to, type: 'realtime' };
+    else out.push(e);
+  }
+  return out;
+}
+
+/** "G2-realtime cycle: T@1 -realtime-> T@5 -rw x-> T@1; T@1 completed (line 2) before T@5 was invoked (line 5)". */
+function cycleAnomaly(c: Cycle): CycleAnomaly {
+  const cycle = joinRealtime(c.steps);
+  const steps = cycle.map((e): CycleStep => ({ from: e.from.invokeLine, to: e.to.invokeLine, type: e.type, ...(e.type === 'realtime' ? {} : { key: e.key }), why: explain(e) }));
+  const path = cycle.map((e) => `${name(e.from)} -${e.type === 'realtime' ? 'realtime' : `${e.type} ${e.key}`}-> `).join('');
+  const realtime = steps.filter((s) => s.type === 'realtime').map((s) => s.why);
+  return {
+    kind: c.kind,
+    lines: cycle.map((e) => e.from.invokeLine),
+    detail: `${c.kind} cycle: ${path}${name((cycle[0] as DependencyEdge).from)}${realtime.length > 0 ? `; ${realtime.join('; ')}` : ''}`,
+    steps,
+  };
 }
 
 /**
