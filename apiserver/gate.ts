@@ -89,6 +89,7 @@ export async function createGate(api: ApiContext, opts: GateOptions, logger: Log
   }
   const authorizer = authorizerForModes(opts.authorizationMode, rbac?.source);
   return {
+    rulesFor: (user, namespace) => authorizer.rulesFor(user, namespace),
     authorize: (attrs) => {
       const d = authorizer.authorize(attrs);
       return { allowed: d.decision === 'allow', reason: d.reason };

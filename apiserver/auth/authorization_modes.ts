@@ -1,7 +1,7 @@
-import type { AuthorizationDecision, Authorizer } from './authorizer.js';
+import type { AuthorizationDecision, Authorizer, NonResourceRule, ResourceRule, RulesResult } from './authorizer.js';
 import { AuthError, AuthErrorCode } from './errors.js';
 import { forbiddenStatusMessage } from './forbidden.js';
-import { rbacAuthorizer } from './rbac.js';
+import { aggregateMessages, rbacAuthorizer } from './rbac.js';
 import type { RbacSource } from './rbac_source.js';
 import { alwaysAllowAuthorizer, alwaysDenyAuthorizer, privilegedGroupsAuthorizer } from './trivial_authorizers.js';
 
@@ -27,6 +27,21 @@ export function unionAuthorizer(authorizers: readonly Authorizer[]): Authorizer 
       }
       const reason = reasons.join('\n');
       return { decision: 'deny', reason, message: forbiddenStatusMessage(attributes, reason) };
+    },
+    /** Every authorizer's rules, in order; incomplete when any is (unionAuthzRulesHandler). */
+    rulesFor(user, namespace): RulesResult {
+      const resourceRules: ResourceRule[] = [];
+      const nonResourceRules: NonResourceRule[] = [];
+      const errs: string[] = [];
+      let incomplete = false;
+      for (const authorizer of authorizers) {
+        const r = authorizer.rulesFor(user, namespace);
+        resourceRules.push(...r.resourceRules);
+        nonResourceRules.push(...r.nonResourceRules);
+        incomplete ||= r.incomplete;
+        if (r.evaluationError !== '') errs.push(r.evaluationError);
+      }
+      return { resourceRules, nonResourceRules, incomplete, evaluationError: aggregateMessages(errs) };
     },
   };
 }

@@ -32,8 +32,37 @@ export type AuthorizationDecision =
       readonly message: string;
     };
 
+/** A rule as SelfSubjectRulesReview reports it: resource rules and non-resource rules. */
+export interface ResourceRule {
+  readonly verbs: readonly string[];
+  readonly apiGroups?: readonly string[];
+  readonly resources?: readonly string[];
+  readonly resourceNames?: readonly string[];
+}
+
+export interface NonResourceRule {
+  readonly verbs: readonly string[];
+  readonly nonResourceURLs?: readonly string[];
+}
+
+/**
+ * What a user may do in a namespace (authorizer.RuleResolver's RulesFor): the rules, whether the
+ * list may be missing some (a binding whose role is missing, an authorizer that cannot list), and
+ * the errors met, joined ('' when none).
+ */
+export interface RulesResult {
+  readonly resourceRules: readonly ResourceRule[];
+  readonly nonResourceRules: readonly NonResourceRule[];
+  readonly incomplete: boolean;
+  readonly evaluationError: string;
+}
+
+export const NO_RULES: RulesResult = { resourceRules: [], nonResourceRules: [], incomplete: false, evaluationError: '' };
+
 export interface Authorizer {
   authorize(attributes: AuthorizationAttributes): AuthorizationDecision;
+  /** The rules the user has in the namespace ('' for cluster scope), for SelfSubjectRulesReview. */
+  rulesFor(user: UserInfo, namespace: string): RulesResult;
 }
 
 /** The authorization attributes of a request. */

@@ -162,6 +162,26 @@ describe('authorization modes', () => {
     expect(authorizerForModes(['AlwaysDeny']).authorize(root).decision).toBe('allow');
   });
 
+  it('lists rules for SelfSubjectRulesReview: everything under AlwaysAllow, the bound roles under RBAC', () => {
+    expect(authorizerForModes('AlwaysAllow').rulesFor(user('viewer'), 'team')).toEqual({
+      resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }],
+      nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }],
+      incomplete: false,
+      evaluationError: '',
+    });
+    expect(authorizerForModes('AlwaysDeny').rulesFor(user('viewer'), 'team').resourceRules).toEqual([]);
+    const viewer = authorizerForModes('RBAC', source).rulesFor(user('viewer'), 'team');
+    expect(viewer.resourceRules).toContainEqual(expect.objectContaining({ verbs: ['create'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'] }));
+    expect(viewer.resourceRules.some((r) => r.resources?.includes('pods') && r.verbs.includes('list'))).toBe(true);
+    expect(viewer.resourceRules.some((r) => r.resources?.includes('secrets'))).toBe(false);
+    expect(viewer.nonResourceRules.some((r) => r.nonResourceURLs?.includes('/version'))).toBe(true);
+    // view is bound in "team" only: elsewhere the viewer has the bootstrap rules alone.
+    expect(authorizerForModes('RBAC', source).rulesFor(user('viewer'), 'other').resourceRules.some((r) => r.resources?.includes('pods'))).toBe(false);
+    // system:masters' rules come from the cluster-admin binding, once (the privileged check lists none).
+    const root = authorizerForModes('RBAC', source).rulesFor(user('root', ['system:masters']), 'team');
+    expect(root.resourceRules.filter((r) => r.verbs.includes('*') && r.resources?.includes('*'))).toHaveLength(1);
+  });
+
   it('refuses unknown, repeated or unsatisfiable modes', () => {
     for (const modes of ['Node,RBAC', 'ABAC', 'RBAC,RBAC', 'RBAC']) {
       expect(() => authorizerForModes(modes, modes === 'RBAC' ? undefined : source)).toThrow(

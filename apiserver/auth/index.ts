@@ -50,7 +50,16 @@ export {
 } from './authenticator.js';
 
 // authorization
-export { authorizationAttributes, type Authorizer, type AuthorizationAttributes, type AuthorizationDecision } from './authorizer.js';
+export {
+  authorizationAttributes,
+  NO_RULES,
+  type Authorizer,
+  type AuthorizationAttributes,
+  type AuthorizationDecision,
+  type NonResourceRule,
+  type ResourceRule,
+  type RulesResult,
+} from './authorizer.js';
 export { forbiddenMessage, forbiddenStatusMessage, forbiddenStatus } from './forbidden.js';
 export { alwaysAllowAuthorizer, alwaysDenyAuthorizer, privilegedGroupsAuthorizer } from './trivial_authorizers.js';
 export { rbacAuthorizer, rulesFor, type RbacAuthorizerOptions } from './rbac.js';

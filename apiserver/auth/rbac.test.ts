@@ -252,6 +252,25 @@ describe('RBAC: bindings and subjects', () => {
     expect(errors).toEqual(['clusterrole.rbac.authorization.k8s.io "gone" not found']);
   });
 
+  it('answers SelfSubjectRulesReview: resource and non-resource rules, incomplete with the error', () => {
+    const withUrls = rbacAuthorizer(
+      staticRbacSource([
+        clusterRole('urls', [{ verbs: ['get'], nonResourceURLs: ['/healthz', '/version'] }, { verbs: ['get'], apiGroups: [''], resources: ['pods'], resourceNames: ['p1'] }]),
+        crb('u', 'urls', ['User:carol']),
+      ]),
+    );
+    expect(withUrls.rulesFor({ name: 'carol', groups: [] }, 'dev')).toEqual({
+      resourceRules: [{ verbs: ['get'], apiGroups: [''], resources: ['pods'], resourceNames: ['p1'] }],
+      nonResourceRules: [{ verbs: ['get'], nonResourceURLs: ['/healthz', '/version'] }],
+      incomplete: false,
+      evaluationError: '',
+    });
+    expect(withUrls.rulesFor({ name: 'dave', groups: [] }, 'dev')).toEqual({ resourceRules: [], nonResourceRules: [], incomplete: false, evaluationError: '' });
+    const alice = authz.rulesFor({ name: 'alice', groups: ['ops'] }, 'dev');
+    expect(alice.resourceRules.map((r) => r.resources)).toEqual([['nodes'], ['pods']]);
+    expect(alice).toMatchObject({ incomplete: true, evaluationError: 'clusterrole.rbac.authorization.k8s.io "gone" not found' });
+  });
+
   it('ignores unknown subject kinds and refuses unknown roleRef kinds', () => {
     const odd = rbacAuthorizer(
       staticRbacSource([

@@ -1,5 +1,5 @@
 import { effectiveRules } from './aggregation.js';
-import type { AuthorizationDecision, Authorizer } from './authorizer.js';
+import type { AuthorizationDecision, Authorizer, NonResourceRule, ResourceRule, RulesResult } from './authorizer.js';
 import { forbiddenStatusMessage } from './forbidden.js';
 import { goQuote } from './go_quote.js';
 import { ruleAllows } from './policy_rule.js';
@@ -35,6 +35,29 @@ export function rbacAuthorizer(source: RbacSource, options: RbacAuthorizerOption
       if (allowedBy !== undefined) return { decision: 'allow', reason: `RBAC: allowed by ${allowedBy}` };
       const reason = errors.length > 0 ? `RBAC: ${aggregateMessages(errors)}` : '';
       return { decision: 'deny', reason, message: forbiddenStatusMessage(attributes, reason) };
+    },
+    /**
+     * The rules of every binding that applies (RulesFor): a rule with resources is a resource rule,
+     * one with non-resource URLs a non-resource rule (a rule with both counts as each). A binding
+     * whose role is missing makes the answer incomplete, with its error.
+     */
+    rulesFor(user, namespace): RulesResult {
+      const { rules, errors } = rulesFor(source, user, namespace);
+      const resourceRules: ResourceRule[] = [];
+      const nonResourceRules: NonResourceRule[] = [];
+      for (const rule of rules) {
+        const verbs = rule.verbs ?? [];
+        if ((rule.resources ?? []).length > 0) {
+          resourceRules.push({
+            verbs,
+            ...(rule.apiGroups !== undefined ? { apiGroups: rule.apiGroups } : {}),
+            resources: rule.resources ?? [],
+            ...(rule.resourceNames !== undefined && rule.resourceNames.length > 0 ? { resourceNames: rule.resourceNames } : {}),
+          });
+        }
+        if ((rule.nonResourceURLs ?? []).length > 0) nonResourceRules.push({ verbs, nonResourceURLs: rule.nonResourceURLs ?? [] });
+      }
+      return { resourceRules, nonResourceRules, incomplete: errors.length > 0, evaluationError: aggregateMessages(errors) };
     },
   };
 }
@@ -148,8 +171,9 @@ function describeRoleBinding(binding: RoleBinding, subject: Subject, ns: string)
   return `RoleBinding ${goQuote(`${binding.metadata?.name ?? ''}/${ns}`)} of ${binding.roleRef?.kind ?? ''} ${goQuote(binding.roleRef?.name ?? '')} to ${describeSubject(subject, ns)}`;
 }
 
-/** utilerrors.NewAggregate(...).Error(): one message, or the distinct ones as "[a, b]". */
-function aggregateMessages(messages: readonly string[]): string {
+/** utilerrors.NewAggregate(...).Error(): '' for none, one message, or the distinct ones as "[a, b]". */
+export function aggregateMessages(messages: readonly string[]): string {
+  if (messages.length === 0) return '';
   if (messages.length === 1) return messages[0] ?? '';
   const distinct = [...new Set(messages)];
   return distinct.length === 1 ? (distinct[0] ?? '') : `[${distinct.join(', ')}]`;

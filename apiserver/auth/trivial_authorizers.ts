@@ -1,4 +1,4 @@
-import type { Authorizer } from './authorizer.js';
+import { NO_RULES, type Authorizer } from './authorizer.js';
 import { forbiddenStatusMessage } from './forbidden.js';
 import { SYSTEM_MASTERS_GROUP } from './user.js';
 
@@ -10,6 +10,12 @@ import { SYSTEM_MASTERS_GROUP } from './user.js';
 
 export const alwaysAllowAuthorizer: Authorizer = {
   authorize: () => ({ decision: 'allow', reason: '' }),
+  rulesFor: () => ({
+    resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }],
+    nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }],
+    incomplete: false,
+    evaluationError: '',
+  }),
 };
 
 const EVERYTHING_FORBIDDEN = 'Everything is forbidden.';
@@ -20,14 +26,19 @@ export const alwaysDenyAuthorizer: Authorizer = {
     reason: EVERYTHING_FORBIDDEN,
     message: forbiddenStatusMessage(attributes, EVERYTHING_FORBIDDEN),
   }),
+  rulesFor: () => NO_RULES,
 };
 
-/** Allows members of the groups everything; has no opinion on anyone else. */
+/**
+ * Allows members of the groups everything; has no opinion on anyone else. As in kube-apiserver it
+ * lists no rules: `system:masters` gets its `*` rules from the cluster-admin binding.
+ */
 export function privilegedGroupsAuthorizer(groups: readonly string[] = [SYSTEM_MASTERS_GROUP]): Authorizer {
   return {
     authorize(attributes) {
       if (attributes.user.groups.some((g) => groups.includes(g))) return { decision: 'allow', reason: '' };
       return { decision: 'deny', reason: '', message: forbiddenStatusMessage(attributes, '') };
     },
+    rulesFor: () => NO_RULES,
   };
 }

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AuthorizationAttributes, UserInfo } from '../auth/index.js';
+import { alwaysAllowAuthorizer, type AuthorizationAttributes, type UserInfo } from '../auth/index.js';
 import type { RequestInfo } from '../auth/request_info.js';
 import { errors } from '../errors.js';
 import { rawBody } from './resources.js';
@@ -8,11 +8,13 @@ import type { Gate } from './server.js';
 /**
  * The review resources, answered and never stored: SelfSubjectAccessReview and
  * SubjectAccessReview (`kubectl auth can-i`) ask the authorizer; SelfSubjectReview
- * (`kubectl auth whoami`) tells the caller who the server thinks they are.
+ * (`kubectl auth whoami`) tells the caller who the server thinks they are; SelfSubjectRulesReview
+ * (`kubectl auth can-i --list`) lists the caller's rules in a namespace.
  */
 
 const REVIEWS: Readonly<Record<string, { group: string; kind: string }>> = {
   selfsubjectaccessreviews: { group: 'authorization.k8s.io', kind: 'SelfSubjectAccessReview' },
+  selfsubjectrulesreviews: { group: 'authorization.k8s.io', kind: 'SelfSubjectRulesReview' },
   subjectaccessreviews: { group: 'authorization.k8s.io', kind: 'SubjectAccessReview' },
   selfsubjectreviews: { group: 'authentication.k8s.io', kind: 'SelfSubjectReview' },
 };
@@ -39,6 +41,21 @@ export async function review(gate: Gate | undefined, req: FastifyRequest, reply:
     reply.code(201).type('application/json').send(JSON.stringify({ kind: r.kind, apiVersion: `${r.group}/v1`, metadata: { creationTimestamp: null }, ...(spec !== undefined ? { spec } : {}), status }));
   if (info.resource === 'selfsubjectreviews') {
     return void answer({ userInfo: { username: caller.name, ...(caller.uid !== undefined ? { uid: caller.uid } : {}), groups: caller.groups, ...(caller.extra !== undefined ? { extra: caller.extra } : {}) } });
+  }
+  if (info.resource === 'selfsubjectrulesreviews') {
+    // As the Go registry: the namespace is required, and the answer carries an empty spec.
+    const namespace = (body?.spec as { namespace?: unknown } | undefined)?.namespace;
+    if (typeof namespace !== 'string' || namespace === '') throw errors.badRequest('no namespace on request');
+    const rules = gate === undefined ? alwaysAllowAuthorizer.rulesFor(caller, namespace) : gate.rulesFor(caller, namespace);
+    return void answer(
+      {
+        resourceRules: rules.resourceRules,
+        nonResourceRules: rules.nonResourceRules,
+        incomplete: rules.incomplete,
+        ...(rules.evaluationError !== '' ? { evaluationError: rules.evaluationError } : {}),
+      },
+      {},
+    );
   }
   const spec = body?.spec ?? {};
   const subject: UserInfo = info.resource === 'subjectaccessreviews' ? { name: spec.user ?? '', groups: spec.groups ?? [], ...(spec.uid !== undefined ? { uid: spec.uid } : {}) } : caller;

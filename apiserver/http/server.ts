@@ -4,7 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { requestInfo, type RequestInfo } from '../auth/request_info.js';
-import type { AuthorizationAttributes, UserInfo } from '../auth/index.js';
+import type { AuthorizationAttributes, RulesResult, UserInfo } from '../auth/index.js';
 import { aggregated, AGGREGATED_V2, AGGREGATED_V2BETA1, apiGroup, apiGroupList, apiResourceList, apiVersions } from '../discovery/discovery.js';
 import { errors, StatusError } from '../errors.js';
 import { KUBE_VERSION, openApiV2, openApiV3GroupVersion, openApiV3Index } from '../openapi/openapi.js';
@@ -32,6 +32,8 @@ export interface Gate {
   check(req: IncomingMessage, info: RequestInfo): Promise<UserInfo>;
   /** What the authorizer says of a user doing something (for SubjectAccessReviews). */
   authorize(attrs: AuthorizationAttributes): { allowed: boolean; reason: string };
+  /** The rules the authorizer grants a user in a namespace (for SelfSubjectRulesReviews). */
+  rulesFor(user: UserInfo, namespace: string): RulesResult;
 }
 
 export interface HttpOptions {

@@ -19,5 +19,6 @@ const review = (group: string, kind: string, plural: string, namespaced = false)
 export const reviewResources: readonly ResourceDecl[] = [
   review('authentication.k8s.io', 'SelfSubjectReview', 'selfsubjectreviews'),
   review('authorization.k8s.io', 'SelfSubjectAccessReview', 'selfsubjectaccessreviews'),
+  review('authorization.k8s.io', 'SelfSubjectRulesReview', 'selfsubjectrulesreviews'),
   review('authorization.k8s.io', 'SubjectAccessReview', 'subjectaccessreviews'),
 ];

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { waitFor } from '../../kvstore/test/processes.js';
 import { startHarness, type ApiHarness } from './harness.js';
 
 /**
@@ -104,7 +105,7 @@ describe('kubectl auth over HTTPS', () => {
   let t: ApiHarness;
   beforeAll(async () => {
     const tokens = path.join(dir, 'tls-tokens.csv');
-    await writeFile(tokens, 'alice-token,alice,uid-alice\n');
+    await writeFile(tokens, 'alice-token,alice,uid-alice\nroot-token,root,uid-root,"system:masters"\n');
     t = await startHarness('auth-tls', { tls: true, token: 'alice-token', apiserverArgs: ['--token-auth-file', tokens, '--authorization-mode', 'RBAC'] });
   }, 90_000);
   afterAll(async () => {
@@ -119,5 +120,20 @@ describe('kubectl auth over HTTPS', () => {
     expect(JSON.parse(who.stdout)).toMatchObject({ kind: 'SelfSubjectReview', status: { userInfo: { username: 'alice', uid: 'uid-alice', groups: ['system:authenticated'] } } });
     const denied = await t.kubectl(['get', 'pods']);
     expect(denied.stderr).toMatch(/Error from server \(Forbidden\): pods is forbidden: User "alice" cannot list resource "pods" in API group "" in the namespace "default"/);
+  });
+
+  it('can-i --list shows the rules of the bound roles, per namespace (SelfSubjectRulesReview)', async () => {
+    const row = (out: string, resource: string): string | undefined => out.split('\n').find((l) => l.split(/\s+/)[0] === resource);
+    const before = await t.kubectl(['auth', 'can-i', '--list']);
+    expect(before.code).toBe(0);
+    expect(before.stdout).toMatch(/^Resources\s+Non-Resource URLs\s+Resource Names\s+Verbs/);
+    expect(row(before.stdout, 'selfsubjectrulesreviews.authorization.k8s.io')).toMatch(/\[create\]$/);
+    expect(before.stdout).toMatch(/\s\[\/version\]\s+\[\]\s+\[get\]/);
+    expect(row(before.stdout, 'pods')).toBeUndefined();
+    await t.kubectl(['--token', 'root-token', 'create', 'rolebinding', 'alice-view', '--clusterrole', 'view', '--user', 'alice', '-n', 'default']).then((r) => expect(r).toMatchObject({ code: 0 }));
+    // The authorizer reads bindings from the watch cache: the rule shows once the binding has arrived.
+    await waitFor('binding in the cache', async () => (row((await t.kubectl(['auth', 'can-i', '--list', '-n', 'default'])).stdout, 'pods') !== undefined ? true : undefined), 10_000);
+    expect(row((await t.kubectl(['auth', 'can-i', '--list', '-n', 'default'])).stdout, 'pods')).toMatch(/\[get list watch\]$/);
+    expect(row((await t.kubectl(['auth', 'can-i', '--list', '-n', 'kube-system'])).stdout, 'pods')).toBeUndefined();
   });
 });
