@@ -8,13 +8,16 @@ import type { KubeObject } from './registry/types.js';
  * Namespace lifecycle, the part kube-apiserver and the namespace controller do between them: the
  * system namespaces exist (default, kube-system, kube-public, kube-node-lease) and can't be
  * deleted, and a namespace being deleted has its contents removed and then its `kubernetes`
- * finalizer dropped, so it goes away. Every step is idempotent, so several API servers may run it.
+ * finalizer dropped, so it goes away. Every active namespace gets its `default` ServiceAccount
+ * (the serviceaccounts controller's job in Kubernetes), within a sweep of being created or of the
+ * account being deleted. Every step is idempotent, so several API servers may run it.
  */
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'] as const;
 export const UNDELETABLE_NAMESPACES = new Set(['default', 'kube-system', 'kube-public']);
 
 const SWEEP_MS = 2000;
+const DEFAULT_SERVICE_ACCOUNT = 'default';
 
 export function startNamespaceLifecycle(api: ApiContext, logger: Logger): { bootstrap(): Promise<void>; stop(): void } {
   const log = logger.child({ component: 'namespace-lifecycle' });
@@ -54,6 +57,26 @@ export function startNamespaceLifecycle(api: ApiContext, logger: Logger): { boot
     await cache.ready();
     const terminating = cache.list((o) => o.metadata?.deletionTimestamp !== undefined).items;
     for (const ns of terminating) await finalize(ns);
+    await ensureDefaultServiceAccounts(cache.list((o) => o.metadata?.deletionTimestamp === undefined).items);
+  };
+
+  const ensureDefaultServiceAccounts = async (active: readonly KubeObject[]): Promise<void> => {
+    const decl = api.registry.lookup('', 'v1', 'serviceaccounts');
+    if (decl === undefined) return;
+    const rest = api.rest(decl);
+    const accounts = api.cache(decl);
+    await accounts.ready();
+    for (const ns of active) {
+      const namespace = ns.metadata?.name ?? '';
+      if (accounts.peek(api.store.keys.object(rest.stored, namespace, DEFAULT_SERVICE_ACCOUNT)) !== undefined) continue;
+      try {
+        await rest.create(namespace, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: DEFAULT_SERVICE_ACCOUNT } }, { dryRun: false, fieldValidation: 'Ignore', fieldManager: 'kube-controller-manager', now: new Date(), warnings: [] });
+        log.debug({ namespace }, 'created the default service account');
+      } catch (err) {
+        // Another API server made it, or the namespace began terminating since the cache saw it.
+        if (!(err instanceof StatusError && (err.reason === 'AlreadyExists' || err.reason === 'Forbidden' || err.reason === 'NotFound'))) throw err;
+      }
+    }
   };
 
   const finalize = async (ns: KubeObject): Promise<void> => {

@@ -207,6 +207,15 @@ spec:
     expect(badName.stderr).toMatch(/Invalid value: "Bad_Name"/);
   });
 
+  it('gives every namespace its default service account, made again when deleted', async () => {
+    await h.k(['create', 'namespace', 'accounts']);
+    const hasDefault = async (): Promise<true | undefined> => ((await h.kubectl(['get', 'sa', 'default', '-n', 'accounts', '-o', 'name'])).stdout === 'serviceaccount/default\n' ? true : undefined);
+    await waitFor('default service account', hasDefault, 15_000);
+    expect(await h.k(['get', 'sa', 'default', '-n', 'kube-system', '-o', 'name'])).toBe('serviceaccount/default\n');
+    await h.k(['delete', 'sa', 'default', '-n', 'accounts']);
+    await waitFor('default service account made again', hasDefault, 15_000);
+  });
+
   it('deletes a namespace with its contents', async () => {
     await h.k(['create', 'namespace', 'scratch']);
     await h.k(['create', 'configmap', 'inside', '-n', 'scratch', '--from-literal=a=b']);
