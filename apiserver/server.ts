@@ -8,6 +8,7 @@ import { Registry } from './registry/registry.js';
 import type { Machinery } from './registry/rest.js';
 import type { ResourceDecl } from './registry/types.js';
 import { ObjectStore } from './storage/store.js';
+import { startGarbageCollector } from './garbage_collector.js';
 import { startNamespaceLifecycle } from './namespaces.js';
 import { startCrdController } from './crds.js';
 import type { Schema } from './registry/schema.js';
@@ -100,6 +101,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   // Every resource's watch cache starts now, as kube-apiserver's cachers do, so that any
   // resourceVersion a client gets from this server can be watched from.
   await Promise.all(registry.all().filter((d) => d.virtual !== true).map((d) => context.cache(d).ready()));
+  const collector = startGarbageCollector(context, log);
   const gate = opts.gate !== undefined ? await opts.gate(context) : undefined;
   const app = buildHttp({
     api: context,
@@ -127,6 +129,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     context,
     close: async () => {
       lifecycle.stop();
+      collector.stop();
       crds.stop();
       context.stop();
       // Watches are long-running: end them rather than wait for them.

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../kvstore/test/processes.js';
 import { startHarness, type ApiHarness } from './harness.js';
 
 /**
@@ -99,6 +100,63 @@ describe('deletion', () => {
     const right = await call('DELETE', '/api/v1/namespaces/default/configmaps/pre', { preconditions: { uid: c.json.metadata.uid } });
     expect(right.status).toBe(200);
     expect(right.json).toMatchObject({ kind: 'Status', status: 'Success', details: { name: 'pre', kind: 'configmaps', uid: c.json.metadata.uid } });
+  });
+});
+
+describe('garbage collection by ownerReferences', () => {
+  const CMS = '/api/v1/namespaces/default/configmaps';
+  const owned = (name: string, owner: Obj, extra: Record<string, unknown> = {}): unknown => ({
+    metadata: { name, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: owner.metadata.name, uid: owner.metadata.uid, ...extra }] },
+  });
+  const gone = (path: string) => async (): Promise<true | undefined> => ((await call('GET', path)).status === 404 ? true : undefined);
+
+  it('deletes dependents of a deleted owner (Background), and only those whose owners are really gone', async () => {
+    const owner = (await call('POST', DEPLOYS, deployment('gc-owner'))).json;
+    const other = (await call('POST', DEPLOYS, deployment('gc-keeper'))).json;
+    expect((await call('POST', CMS, owned('gc-dep', owner))).status).toBe(201);
+    expect((await call('POST', CMS, owned('gc-kept', other))).status).toBe(201);
+    // An owner of a kind this server does not serve cannot be checked: its dependent stays.
+    expect((await call('POST', CMS, { metadata: { name: 'gc-unknown-owner', ownerReferences: [{ apiVersion: 'example.com/v1', kind: 'Widget', name: 'w', uid: 'u-1' }] } })).status).toBe(201);
+    expect((await call('DELETE', `${DEPLOYS}/gc-owner`)).status).toBe(200);
+    await waitFor('dependent collected', gone(`${CMS}/gc-dep`), 15_000);
+    // A dependent whose owner's name now belongs to another object (another uid) is collected too.
+    const recreated = (await call('POST', DEPLOYS, deployment('gc-owner'))).json;
+    expect(recreated.metadata.uid).not.toBe(owner.metadata.uid);
+    expect((await call('POST', CMS, owned('gc-stale-ref', owner))).status).toBe(201);
+    await waitFor('stale reference collected', gone(`${CMS}/gc-stale-ref`), 15_000);
+    expect((await call('GET', `${CMS}/gc-kept`)).status).toBe(200);
+    expect((await call('GET', `${CMS}/gc-unknown-owner`)).status).toBe(200);
+  });
+
+  it('orphans dependents (Orphan): the owner goes, the dependents stay without the reference', async () => {
+    const owner = (await call('POST', DEPLOYS, deployment('gc-orphaner'))).json;
+    await call('POST', CMS, owned('gc-orphan', owner));
+    expect((await call('DELETE', `${DEPLOYS}/gc-orphaner?propagationPolicy=Orphan`)).status).toBe(202);
+    await waitFor('owner gone', gone(`${DEPLOYS}/gc-orphaner`), 15_000);
+    const dep = await call('GET', `${CMS}/gc-orphan`);
+    expect(dep.status).toBe(200);
+    expect(dep.json.metadata).not.toHaveProperty('ownerReferences');
+  });
+
+  it('deletes dependents first (Foreground): the owner waits for blocking dependents, then goes', async () => {
+    const owner = (await call('POST', DEPLOYS, deployment('gc-fg'))).json;
+    await call('POST', CMS, { ...(owned('gc-fg-dep', owner, { blockOwnerDeletion: true }) as object), metadata: { ...(owned('gc-fg-dep', owner, { blockOwnerDeletion: true }) as Obj).metadata, finalizers: ['example.com/hold'] } });
+    expect((await call('DELETE', `${DEPLOYS}/gc-fg?propagationPolicy=Foreground`)).status).toBe(202);
+    // The dependent is being deleted but held by its own finalizer, so the owner waits.
+    await waitFor('dependent deleting', async () => ((await call('GET', `${CMS}/gc-fg-dep`)).json.metadata.deletionTimestamp !== undefined ? true : undefined), 15_000);
+    await new Promise((r) => setTimeout(r, 2500));
+    expect((await call('GET', `${DEPLOYS}/gc-fg`)).json.metadata.finalizers).toEqual(['foregroundDeletion']);
+    await call('PATCH', `${CMS}/gc-fg-dep`, { metadata: { finalizers: null } }, 'application/merge-patch+json');
+    await waitFor('owner gone', gone(`${DEPLOYS}/gc-fg`), 15_000);
+  });
+
+  it('lets kubectl delete with --cascade=orphan and --cascade=foreground finish', async () => {
+    await call('POST', DEPLOYS, deployment('gc-kubectl-1'));
+    await call('POST', DEPLOYS, deployment('gc-kubectl-2'));
+    expect(await h.k(['delete', 'deployment', 'gc-kubectl-1', '--cascade=orphan', '--timeout=20s'])).toMatch(/deleted/);
+    expect(await h.k(['delete', 'deployment', 'gc-kubectl-2', '--cascade=foreground', '--timeout=20s'])).toMatch(/deleted/);
+    expect((await call('GET', `${DEPLOYS}/gc-kubectl-1`)).status).toBe(404);
+    expect((await call('GET', `${DEPLOYS}/gc-kubectl-2`)).status).toBe(404);
   });
 });
 
