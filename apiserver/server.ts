@@ -9,6 +9,7 @@ import type { Machinery } from './registry/rest.js';
 import type { ResourceDecl } from './registry/types.js';
 import { ObjectStore } from './storage/store.js';
 import { startGarbageCollector } from './garbage_collector.js';
+import { advertisedIp, startKubernetesService } from './kubernetes_service.js';
 import { startNamespaceLifecycle } from './namespaces.js';
 import { startCrdController } from './crds.js';
 import type { Schema } from './registry/schema.js';
@@ -122,6 +123,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const address = await app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port });
   const port = (app.server.address() as { port: number }).port;
   log.info({ address, etcdServers: opts.etcdServers }, 'API server serving');
+  const kubernetesService = startKubernetesService(context, { ip: advertisedIp(opts.host ?? '127.0.0.1'), port, tls: opts.https !== undefined }, log);
+  await kubernetesService.ensure().catch((err: unknown) => log.warn({ err }, 'could not create the kubernetes service; retrying'));
   return {
     app,
     address,
@@ -130,6 +133,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     close: async () => {
       lifecycle.stop();
       collector.stop();
+      await kubernetesService.stop();
       crds.stop();
       context.stop();
       // Watches are long-running: end them rather than wait for them.

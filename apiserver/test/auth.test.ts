@@ -122,6 +122,11 @@ describe('kubectl auth over HTTPS', () => {
     expect(denied.stderr).toMatch(/Error from server \(Forbidden\): pods is forbidden: User "alice" cannot list resource "pods" in API group "" in the namespace "default"/);
   });
 
+  it('lists the kubernetes service as https on 443, to the secure port', async () => {
+    const svc = await t.kubectl(['--token', 'root-token', 'get', 'svc', 'kubernetes', '-o', 'jsonpath={.spec.clusterIP} {.spec.ports[0].name} {.spec.ports[0].port} {.spec.ports[0].targetPort}']);
+    expect(svc.stdout).toBe(`10.96.0.1 https 443 ${new URL(t.url).port}`);
+  });
+
   it('can-i --list shows the rules of the bound roles, per namespace (SelfSubjectRulesReview)', async () => {
     const row = (out: string, resource: string): string | undefined => out.split('\n').find((l) => l.split(/\s+/)[0] === resource);
     const before = await t.kubectl(['auth', 'can-i', '--list']);

@@ -207,6 +207,15 @@ spec:
     expect(badName.stderr).toMatch(/Invalid value: "Bad_Name"/);
   });
 
+  it('serves the kubernetes service at 10.96.0.1, with this server as its endpoint', async () => {
+    expect(await h.k(['get', 'svc', 'kubernetes', '-o', 'jsonpath={.spec.clusterIP} {.spec.ports[0].name} {.spec.ports[0].targetPort}'])).toBe(`10.96.0.1 http ${new URL(h.url).port}`);
+    expect(await h.k(['get', 'endpoints', 'kubernetes', '-o', 'jsonpath={.subsets[0].addresses[0].ip}:{.subsets[0].ports[0].port}'])).toBe(`127.0.0.1:${new URL(h.url).port}`);
+    // Another Service may not take its address.
+    const taken = await h.kubectl(['create', 'service', 'clusterip', 'squatter', '--clusterip=10.96.0.1', '--tcp=80:80']);
+    expect(taken.code).not.toBe(0);
+    expect(taken.stderr).toMatch(/10\.96\.0\.1/);
+  });
+
   it('gives every namespace its default service account, made again when deleted', async () => {
     await h.k(['create', 'namespace', 'accounts']);
     const hasDefault = async (): Promise<true | undefined> => ((await h.kubectl(['get', 'sa', 'default', '-n', 'accounts', '-o', 'name'])).stdout === 'serviceaccount/default\n' ? true : undefined);
