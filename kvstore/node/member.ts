@@ -26,6 +26,8 @@ import { DiskRaftStorage } from './raft_storage.js';
 import { ReadIndexBatcher } from './read_index.js';
 import { decodeConfContext, encodeConfContext, encodeRequest, type InternalRequest } from './requests.js';
 import { PeerTransport } from './transport.js';
+import { queryMembers } from './transport_dial.js';
+import { parsePeerUrl } from './transport_url.js';
 import { AppliedWaiters, Waiters } from './waiters.js';
 import { encodeConfChange } from '../../raft/index.js';
 
@@ -196,6 +198,10 @@ export class Member {
           this.clusterId = id;
           void this.backend.writeIdentity({ clusterId: id, memberId: this.memberId, name: this.opts.name }).catch((err) => this.fatal(err));
         },
+        membership: () => ({
+          clusterId: this.clusterId,
+          members: this.registry.list().map((m) => ({ id: m.id, name: m.name, peerUrls: m.peerUrls, isLearner: m.isLearner })),
+        }),
         onPeerAnnounced: (id, urls) => {
           // A member that joined does not know the cluster yet: it must be able to answer its leader.
           if (id !== this.memberId && !this.peers.has(id) && !this.registry.has(id)) {
@@ -781,13 +787,54 @@ async function resolveIdentity(opts: MemberOptions, backend: Backend): Promise<{
     memberId = computeMemberId(me.peerUrls, opts.initialClusterToken);
     clusterId = computeClusterId(ids);
   } else {
-    // A member joining an existing cluster was given its id by `member add`, computed from its
-    // peer URLs; the cluster id is learned from the first peer that contacts it.
-    memberId = computeMemberId(me.peerUrls, 'added');
-    clusterId = 0;
+    // A member joining an existing cluster was given its id by `member add`: ask the cluster (as
+    // etcd asks a peer's /members) which member has this member's peer URLs.
+    ({ memberId, clusterId } = await learnIdentity(opts, me));
   }
   await backend.writeIdentity({ clusterId, memberId, name: opts.name });
   return { memberId, clusterId, fresh: true };
+}
+
+/**
+ * How long a joining member keeps asking the members of --initial-cluster who it is: while none
+ * answers, and once one has answered without it (a member may not have applied the add yet).
+ */
+const JOIN_LOOKUP_MS = 10_000;
+const JOIN_LOOKUP_ANSWERED_MS = 2000;
+
+/**
+ * The id `member add` gave this member, and the cluster's id, from the first other member of
+ * --initial-cluster that answers with a member list holding this member's peer URLs.
+ */
+async function learnIdentity(opts: MemberOptions, me: InitialMember): Promise<{ memberId: number; clusterId: number }> {
+  const mine = [...me.peerUrls].sort().join(',');
+  const others = opts.initialCluster.filter((m) => m.name !== opts.name).flatMap((m) => m.peerUrls);
+  if (others.length === 0) {
+    throw new StoreError(StoreErrorCode.BAD_CONFIG, `--initial-cluster-state existing needs the cluster's other members in --initial-cluster, which names only "${opts.name}"`);
+  }
+  const start = Date.now();
+  let deadline = start + JOIN_LOOKUP_MS;
+  const problems = new Map<string, string>();
+  for (;;) {
+    for (const url of others) {
+      try {
+        const reply = await queryMembers(parsePeerUrl(url), 2000, 4 * 1024 * 1024);
+        const found = reply.members.find((m) => [...m.peerUrls].sort().join(',') === mine);
+        if (found !== undefined && reply.clusterId !== 0) return { memberId: found.id, clusterId: reply.clusterId };
+        problems.set(url, `its member list has no member with peer URLs ${mine}`);
+        deadline = Math.min(deadline, start + JOIN_LOOKUP_ANSWERED_MS);
+      } catch (err) {
+        problems.set(url, (err as Error).message);
+      }
+    }
+    if (Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const why = [...problems].map(([url, p]) => `${url}: ${p}`).join('; ');
+  throw new StoreError(
+    StoreErrorCode.BAD_CONFIG,
+    `member "${opts.name}" (peer URLs ${mine}) could not learn its id from the cluster: add it with \`member add\` first (${why})`,
+  );
 }
 
 /**

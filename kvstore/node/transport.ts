@@ -12,7 +12,7 @@ import { constants as bufferConstants } from 'node:buffer';
 import * as net from 'node:net';
 import type { Logger } from 'pino';
 import type { Message, MsgSnap, NodeId } from '../../raft/index.js';
-import { pack } from './transport_codec.js';
+import { type MembersReply, pack } from './transport_codec.js';
 import { TransportError, TransportErrorCode } from './transport_errors.js';
 import { FrameKind, frameHeader } from './transport_frame.js';
 import { type InboundHost, InboundConnection } from './transport_inbound.js';
@@ -36,6 +36,8 @@ export interface TransportHandlers {
   onClusterId?(id: number): void;
   /** A peer that dialed us announced its peer URLs (lets a joining member answer peers it does not know yet). */
   onPeerAnnounced?(id: NodeId, peerUrls: readonly string[]): void;
+  /** The cluster's membership, for a member that asks (one joining the cluster); none when absent. */
+  membership?(): MembersReply;
 }
 
 export interface TransportOptions {
@@ -170,6 +172,7 @@ export class PeerTransport {
       snapshot: (from, received) => this.onInboundSnapshot(from, received),
       adoptClusterId: (id) => this.adoptClusterId(id),
       peerAnnounced: (from, urls) => this.notify(() => this.handlers.onPeerAnnounced?.(from, urls)),
+      membership: () => this.handlers.membership?.() ?? { clusterId: this.clusterId, members: [] },
     };
   }
 

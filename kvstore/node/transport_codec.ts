@@ -17,7 +17,12 @@ export const PROTOCOL_MAGIC = 'ketch-peer';
 export const PROTOCOL_VERSION = 1;
 
 /** A stream connection carries raft messages; a snapshot connection carries one MsgSnap and its state. */
-export type Channel = 'stream' | 'snapshot';
+/**
+ * `stream` and `snapshot` connections carry raft traffic; a `members` connection asks a member for
+ * the cluster's membership (what a member joining with `--initial-cluster-state existing` does
+ * to learn its own id, as etcd asks a peer's /members) and is answered with one MEMBERS frame.
+ */
+export type Channel = 'stream' | 'snapshot' | 'members';
 
 export interface Hello {
   readonly magic: string;
@@ -28,6 +33,12 @@ export interface Hello {
   readonly channel: Channel;
   /** The dialer's advertised peer URLs, so that a member that does not know it yet can answer. */
   readonly peerUrls?: readonly string[];
+}
+
+/** The answer on a `members` connection: the cluster id and every member, as the member knows them. */
+export interface MembersReply {
+  readonly clusterId: number;
+  readonly members: ReadonlyArray<{ readonly id: NodeId; readonly name: string; readonly peerUrls: readonly string[]; readonly isLearner: boolean }>;
 }
 
 export interface HelloOk {
@@ -238,8 +249,24 @@ export function decodeHello(payload: Uint8Array): Hello {
   }
   uint(o, 'from', 'hello');
   uint(o, 'to', 'hello');
-  if (o['channel'] !== 'stream' && o['channel'] !== 'snapshot') malformed('hello', 'unknown channel');
+  if (o['channel'] !== 'stream' && o['channel'] !== 'snapshot' && o['channel'] !== 'members') malformed('hello', 'unknown channel');
   return o as unknown as Hello;
+}
+
+export function decodeMembersReply(payload: Uint8Array): MembersReply {
+  const o = decodeMap(payload, 'members');
+  uint(o, 'clusterId', 'members');
+  const members = o['members'];
+  if (!Array.isArray(members)) malformed('members', 'members is not a list');
+  for (const m of members as unknown[]) {
+    if (typeof m !== 'object' || m === null) malformed('members', 'a member is not a map');
+    const r = m as Record<string, unknown>;
+    uint(r, 'id', 'members');
+    const urls = r['peerUrls'];
+    if (!Array.isArray(urls) || !urls.every((u) => typeof u === 'string')) malformed('members', 'peerUrls is not a list of strings');
+    if (typeof r['name'] !== 'string' || typeof r['isLearner'] !== 'boolean') malformed('members', 'a member lacks its name or role');
+  }
+  return o as unknown as MembersReply;
 }
 
 export function decodeHelloOk(payload: Uint8Array): HelloOk {

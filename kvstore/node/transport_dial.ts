@@ -4,7 +4,7 @@
  */
 import * as net from 'node:net';
 import type { NodeId } from '../../raft/index.js';
-import { type Channel, type Hello, PROTOCOL_MAGIC, PROTOCOL_VERSION, decodeError, decodeHelloOk, pack } from './transport_codec.js';
+import { type Channel, type Hello, type MembersReply, PROTOCOL_MAGIC, PROTOCOL_VERSION, decodeError, decodeHelloOk, decodeMembersReply, pack } from './transport_codec.js';
 import { asTransportError, isTransportErrorCode, TransportError, TransportErrorCode } from './transport_errors.js';
 import { type Frame, FrameDecoder, FrameKind, encodeFrame } from './transport_frame.js';
 import { type PeerAddress, joinHostPort } from './transport_url.js';
@@ -112,5 +112,49 @@ export function dialPeer(req: DialRequest): Promise<DialedConnection> {
     socket.on('data', onData);
     socket.on('error', onError);
     socket.on('close', onClose);
+  });
+}
+
+/**
+ * Asks the member at `address` for the cluster's membership on a `members` connection: connect,
+ * HELLO, one MEMBERS (or ERROR) frame back, within `timeoutMs`.
+ */
+export function queryMembers(address: PeerAddress, timeoutMs: number, maxFrameBytes: number): Promise<MembersReply> {
+  return new Promise((resolve, reject) => {
+    const target = joinHostPort(address.host, address.port);
+    const socket = net.connect({ host: address.host, port: address.port });
+    const decoder = new FrameDecoder(maxFrameBytes);
+    let settled = false;
+    const finish = (err: TransportError | undefined, reply?: MembersReply): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.on('error', () => {});
+      socket.destroy();
+      if (err !== undefined) reject(err);
+      else resolve(reply as MembersReply);
+    };
+    const timer = setTimeout(() => finish(new TransportError(TransportErrorCode.TIMEOUT, `ask ${target} for members: no answer within ${timeoutMs}ms`)), timeoutMs);
+    socket.on('connect', () => {
+      const hello: Hello = { magic: PROTOCOL_MAGIC, version: PROTOCOL_VERSION, clusterId: 0, from: 0, to: 0, channel: 'members' };
+      socket.write(encodeFrame(FrameKind.HELLO, pack(hello)));
+    });
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        const [first] = decoder.push(chunk);
+        if (first === undefined) return;
+        if (first.kind === FrameKind.ERROR) {
+          const body = decodeError(first.payload);
+          finish(new TransportError(isTransportErrorCode(body.code) ? body.code : TransportErrorCode.PROTOCOL_MISMATCH, `member at ${target} refused: ${body.message}`));
+          return;
+        }
+        if (first.kind !== FrameKind.MEMBERS) throw new TransportError(TransportErrorCode.PROTOCOL_MISMATCH, `expected a member list from ${target}, got frame kind ${first.kind}`);
+        finish(undefined, decodeMembersReply(first.payload));
+      } catch (err) {
+        finish(asTransportError(err, `ask ${target} for members`));
+      }
+    });
+    socket.on('error', (err) => finish(asTransportError(err, `ask ${target} for members`)));
+    socket.on('close', () => finish(new TransportError(TransportErrorCode.CONNECTION_CLOSED, `ask ${target} for members: connection closed before the answer`)));
   });
 }

@@ -26,6 +26,8 @@ export const FrameKind = {
   SNAP_END: 7,
   /** Listener → dialer: {ok, error?}, after the snapshot was handed to onSnapshot. */
   SNAP_ACK: 8,
+  /** Listener → dialer on a `members` connection: the MembersReply; the listener then closes. */
+  MEMBERS: 9,
 } as const;
 
 export type FrameKind = (typeof FrameKind)[keyof typeof FrameKind];

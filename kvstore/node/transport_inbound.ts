@@ -7,7 +7,7 @@
 import type * as net from 'node:net';
 import type { Logger } from 'pino';
 import type { Message, NodeId } from '../../raft/index.js';
-import { type ErrorBody, type Hello, type HelloOk, type SnapAck, PROTOCOL_VERSION, decodeHello, decodeMessage, pack } from './transport_codec.js';
+import { type ErrorBody, type Hello, type HelloOk, type MembersReply, type SnapAck, PROTOCOL_VERSION, decodeHello, decodeMessage, pack } from './transport_codec.js';
 import { TransportError, TransportErrorCode } from './transport_errors.js';
 import { type Frame, FrameDecoder, FrameKind, encodeFrame } from './transport_frame.js';
 import { type ReceivedSnapshot, SnapshotReceiver } from './transport_snapshot.js';
@@ -34,6 +34,8 @@ export interface InboundHost {
   adoptClusterId(id: number): void;
   /** A peer told us its advertised peer URLs in its handshake. */
   peerAnnounced(from: NodeId, peerUrls: readonly string[]): void;
+  /** The membership, for a `members` connection. */
+  membership(): MembersReply;
 }
 
 type Phase = 'hello' | 'stream' | 'snapshot' | 'closing';
@@ -117,6 +119,12 @@ export class InboundConnection {
     }
     const hello: Hello = decodeHello(frame.payload);
     this.log = this.log.child({ peer: hello.from, channel: hello.channel });
+    if (hello.channel === 'members') {
+      // Read-only and asked before the asker knows its own id (or the cluster's): no id checks.
+      this.phase = 'closing';
+      this.socket.end(encodeFrame(FrameKind.MEMBERS, pack(this.host.membership())));
+      return;
+    }
     if (this.host.clusterId === 0 && hello.to === this.host.memberId && hello.clusterId > 0) this.host.adoptClusterId(hello.clusterId);
     const { clusterId, memberId } = this.host;
     if (hello.clusterId !== clusterId) {

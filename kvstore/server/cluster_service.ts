@@ -36,7 +36,9 @@ export function clusterService(ctx: ServiceContext, leader: LeaderClients): grpc
       const peerUrls = pb.peerURLs ?? [];
       if (peerUrls.length === 0 || !peerUrls.every(isValidUrl)) throw new GrpcStatusError(Status.INVALID_ARGUMENT, 'etcdserver: given member URLs are invalid');
       if (member.registry.findByPeerUrls(peerUrls) !== undefined) throw new GrpcStatusError(Status.FAILED_PRECONDITION, 'etcdserver: Peer URLs already exists');
-      const id = computeMemberId(peerUrls, 'added');
+      // As etcd, the id mixes in the time, so a member removed and added again at the same URLs
+      // gets a new id (the old one is in the log as removed); the joiner asks the cluster for it.
+      const id = computeMemberId(peerUrls, 'added', String(Date.now()));
       if (member.registry.has(id)) throw new GrpcStatusError(Status.FAILED_PRECONDITION, 'etcdserver: member ID already exist');
       const record: MemberRecord = { id, name: '', peerUrls: [...peerUrls].sort(), clientUrls: [], isLearner: pb.isLearner ?? false };
       check(await member.proposeMemberChange(record.isLearner ? 'addLearner' : 'addNode', record));

@@ -295,6 +295,26 @@ describe('start-up errors', () => {
     expect(r.output).toContain('belongs to member "alpha", not "beta"');
   });
 
+  it('joining (--initial-cluster-state existing) a cluster that never added the member: a clear error, a non-zero exit', async () => {
+    const a = await storeFlags('solo', path.join(dir, 'solo'));
+    const solo = runStore(a.args);
+    started.push(solo.child);
+    await waitHealthy(a.metricsPort, solo.child);
+    const j = await storeFlags('stranger', path.join(dir, 'stranger'));
+    const peer = `http://127.0.0.1:${j.peerPort}`;
+    const args = [...j.args];
+    args[args.indexOf('--initial-cluster') + 1] = `solo=http://127.0.0.1:${a.peerPort},stranger=${peer}`;
+    const run = runStore([...args, '--initial-cluster-state', 'existing']);
+    started.push(run.child);
+    const r = await run.exited;
+    expect(r.timedOut).toBe(false);
+    expect(r.code).not.toBe(0);
+    expect(r.output).toContain(`member "stranger" (peer URLs ${peer}) could not learn its id from the cluster: add it with \`member add\` first`);
+    expect(r.output).toContain('its member list has no member with peer URLs');
+    solo.child.kill('SIGTERM');
+    await solo.exited;
+  });
+
   it('a name missing from --initial-cluster: a clear error, a non-zero exit', async () => {
     const f = await storeFlags('gamma', path.join(dir, 'gamma'), 'somebody-else');
     const run = runStore(f.args);
