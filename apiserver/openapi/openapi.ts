@@ -20,7 +20,11 @@ const BUILTIN_PREFIX: Readonly<Record<string, string>> = {
   'coordination.k8s.io': 'io.k8s.api.coordination',
   'rbac.authorization.k8s.io': 'io.k8s.api.rbac',
   'apiextensions.k8s.io': 'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions',
-  'autoscaling': 'io.k8s.api.autoscaling',
+  autoscaling: 'io.k8s.api.autoscaling',
+  'networking.k8s.io': 'io.k8s.api.networking',
+  policy: 'io.k8s.api.policy',
+  'scheduling.k8s.io': 'io.k8s.api.scheduling',
+  'storage.k8s.io': 'io.k8s.api.storage',
 };
 
 /** The definition name of a type, as upstream names it (`io.k8s.api.apps.v1.Deployment`, `com.example.stable.v1.CronTab`). */

@@ -10,7 +10,9 @@ import { KUBECTL_FIXTURES, KUBECTL_FIXTURES_USER_AGENT } from './testdata/kubect
 describe(`bodies captured from ${KUBECTL_FIXTURES_USER_AGENT}`, () => {
   it('include the commands of the brief', () => {
     const names = KUBECTL_FIXTURES.map((f) => f.name);
-    for (const n of ['configmap', 'deployment', 'namespace', 'secret', 'service', 'serviceaccount', 'role', 'clusterrolebinding', 'job', 'pod']) {
+    const brief = ['configmap', 'deployment', 'namespace', 'secret', 'service', 'serviceaccount', 'role', 'clusterrolebinding', 'job', 'pod'];
+    const moreTypes = ['cronjob', 'cronjob-never', 'ingress', 'ingress-tls', 'quota', 'priorityclass', 'priorityclass-never', 'pdb', 'pdb-count'];
+    for (const n of [...brief, ...moreTypes]) {
       expect(names).toContain(n);
     }
   });

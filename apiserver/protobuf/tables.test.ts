@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileDescriptors, type DescriptorModule, type MessageDesc } from './descriptor.js';
+import { builtinResources } from '../registry/builtin/index.js';
 import { descriptors, supportedKinds, TABLES } from './registry.js';
 
 describe('descriptor tables', () => {
@@ -25,8 +26,22 @@ describe('descriptor tables', () => {
       ...['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'].map((k) => `rbac.authorization.k8s.io/v1 ${k}`),
       'autoscaling/v1 Scale',
       'policy/v1 Eviction',
+      ...['PersistentVolumeClaim', 'PersistentVolume', 'ResourceQuota', 'LimitRange'].map((k) => `v1 ${k}`),
+      ...['Ingress', 'IngressClass', 'NetworkPolicy'].map((k) => `networking.k8s.io/v1 ${k}`),
+      'policy/v1 PodDisruptionBudget',
+      'autoscaling/v2 HorizontalPodAutoscaler',
+      'scheduling.k8s.io/v1 PriorityClass',
     ];
     for (const k of expected) expect(kinds, k).toContain(k);
+  });
+
+  it('cover every stored built-in kind, but StorageClass (no kubectl generator sends one) and CRDs', () => {
+    const kinds = new Set(supportedKinds().map((k) => `${k.apiVersion} ${k.kind}`));
+    const missing = builtinResources
+      .filter((d) => d.virtual !== true)
+      .map((d) => `${d.group === '' ? d.version : `${d.group}/${d.version}`} ${d.kind}`)
+      .filter((k) => !kinds.has(k));
+    expect(missing.sort()).toEqual(['apiextensions.k8s.io/v1 CustomResourceDefinition', 'storage.k8s.io/v1 StorageClass']);
   });
 
   it('hold the facts the Go types say (spot checks against k8s.io/api types.go)', () => {
@@ -41,6 +56,11 @@ describe('descriptor tables', () => {
     expect(field('core.ServicePort', 'targetPort')).toMatchObject({ number: 4, type: { kind: 'special', special: 'ios' } });
     expect(m.get('core.Volume')?.fields[1]).toMatchObject({ number: 2, inline: true, jsonName: '' });
     expect(m.get('core.Probe')?.fields[0]).toMatchObject({ number: 1, inline: true });
+    // networking/v1 and batch/v1 generated.proto.
+    expect(field('batch.CronJobSpec', 'timeZone')).toMatchObject({ number: 8, pointer: true });
+    expect(field('networking.IngressBackend', 'service')).toMatchObject({ number: 4, pointer: true });
+    expect(field('policy.PodDisruptionBudgetSpec', 'minAvailable')).toMatchObject({ number: 1, type: { kind: 'special', special: 'ios' } });
+    expect(m.get('networking.IngressRule')?.fields[1]).toMatchObject({ number: 2, inline: true });
   });
 
   it('have no reference cycles, so message nesting (and recursion) is bounded by the tables, not the body', () => {

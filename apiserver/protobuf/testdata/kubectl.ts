@@ -41,6 +41,11 @@ export const CAPTURE_COMMANDS: readonly CaptureCommand[] = [
   // A Job copied from testdata/rich_cronjob.ts: most of the PodSpec tree, marshalled by Go.
   { name: 'job-from-cronjob', args: ['create', 'job', 'from-rich', '--from=cronjob/rich'] },
   { name: 'rolebinding', args: ['create', 'rolebinding', 'rb', '--role=r', '--serviceaccount=default:sa', '--group=devs'] },
+  // The other generators of the served types, with the flags that fill more of their messages.
+  { name: 'pdb-count', args: ['create', 'poddisruptionbudget', 'pdb2', '--selector=app=x', '--max-unavailable=1'] },
+  { name: 'ingress-tls', args: ['create', 'ingress', 'secure', '--class=nginx', '--default-backend=default:80', '--rule=foo.com/bar*=svc1:http,tls=my-cert', '--annotation=a=b'] },
+  { name: 'cronjob-never', args: ['create', 'cronjob', 'cj2', '--image=busybox', '--schedule=@hourly', '--restart=Never', '--', 'echo', 'hi'] },
+  { name: 'priorityclass-never', args: ['create', 'priorityclass', 'low', '--value=10', '--preemption-policy=Never'] },
 ];
 
 /** Files the commands read, written into the capture's scratch directory ({dir} in args). */

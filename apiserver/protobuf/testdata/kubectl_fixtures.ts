@@ -1344,4 +1344,167 @@ export const KUBECTL_FIXTURES: readonly KubectlFixture[] = [
       }
     },
   },
+  {
+    name: "pdb-count",
+    command: "kubectl create poddisruptionbudget pdb2 --selector=app=x --max-unavailable=1",
+    url: "/apis/policy/v1/namespaces/default/poddisruptionbudgets?fieldManager=kubectl-create&fieldValidation=Strict",
+    contentType: "application/vnd.kubernetes.protobuf",
+    bodyBase64:
+      'azhzAAogCglwb2xpY3kvdjESE1BvZERpc3J1cHRpb25CdWRnZXQSOAoUCgRwZGIyEgAaACIAKgAyADgAQgASFBIKCggKA2Fw' +
+      'cBIBeBoGCAAQARoAGgoIABgAIAAoADAAGgAiAA==',
+    dryRunJson: {
+      "kind": "PodDisruptionBudget",
+      "apiVersion": "policy/v1",
+      "metadata": {
+        "name": "pdb2",
+        "creationTimestamp": null
+      },
+      "spec": {
+        "selector": {
+          "matchLabels": {
+            "app": "x"
+          }
+        },
+        "maxUnavailable": 1
+      },
+      "status": {
+        "disruptionsAllowed": 0,
+        "currentHealthy": 0,
+        "desiredHealthy": 0,
+        "expectedPods": 0
+      }
+    },
+  },
+  {
+    name: "ingress-tls",
+    command: "kubectl create ingress secure --class=nginx --default-backend=default:80 --rule=foo.com/bar*=svc1:http,tls=my-cert --annotation=a=b",
+    url: "/apis/networking.k8s.io/v1/namespaces/default/ingresses?fieldManager=kubectl-create&fieldValidation=Strict",
+    contentType: "application/vnd.kubernetes.protobuf",
+    bodyBase64:
+      'azhzAAofChRuZXR3b3JraW5nLms4cy5pby92MRIHSW5ncmVzcxKHAQoeCgZzZWN1cmUSABoAIgAqADIAOABCAGIGCgFhEgFi' +
+      'EmEKESIPCgdkZWZhdWx0EgQKABBQEhIKB2Zvby5jb20SB215LWNlcnQaMQoHZm9vLmNvbRImCiQKIgoEL2JhchISIhAKBHN2' +
+      'YzESCAoEaHR0cBAAGgZQcmVmaXgiBW5naW54GgIKABoAIgA=',
+    dryRunJson: {
+      "kind": "Ingress",
+      "apiVersion": "networking.k8s.io/v1",
+      "metadata": {
+        "name": "secure",
+        "creationTimestamp": null,
+        "annotations": {
+          "a": "b"
+        }
+      },
+      "spec": {
+        "ingressClassName": "nginx",
+        "defaultBackend": {
+          "service": {
+            "name": "default",
+            "port": {
+              "number": 80
+            }
+          }
+        },
+        "tls": [
+          {
+            "hosts": [
+              "foo.com"
+            ],
+            "secretName": "my-cert"
+          }
+        ],
+        "rules": [
+          {
+            "host": "foo.com",
+            "http": {
+              "paths": [
+                {
+                  "path": "/bar",
+                  "pathType": "Prefix",
+                  "backend": {
+                    "service": {
+                      "name": "svc1",
+                      "port": {
+                        "name": "http"
+                      }
+                    }
+                  }
+                }
+              ]
+            }
+          }
+        ]
+      },
+      "status": {
+        "loadBalancer": {}
+      }
+    },
+  },
+  {
+    name: "cronjob-never",
+    command: "kubectl create cronjob cj2 --image=busybox --schedule=@hourly --restart=Never -- echo hi",
+    url: "/apis/batch/v1/namespaces/default/cronjobs?fieldManager=kubectl-create&fieldValidation=Strict",
+    contentType: "application/vnd.kubernetes.protobuf",
+    bodyBase64:
+      'azhzAAoTCghiYXRjaC92MRIHQ3JvbkpvYhKjAQoTCgNjajISABoAIgAqADIAOABCABKJAQoHQGhvdXJseRoAKnwKEwoDY2oy' +
+      'EgAaACIAKgAyADgAQgASZTJjChAKABIAGgAiACoAMgA4AEIAEk8SLAoDY2oyEgdidXN5Ym94GgRlY2hvGgJoaSoAQgBqAHIA' +
+      'gAEAiAEAkAEAogEAGgVOZXZlcjIAQgBKAFIAWABgAGgAggEAigEAmgEAwgEAGgAaACIA',
+    dryRunJson: {
+      "kind": "CronJob",
+      "apiVersion": "batch/v1",
+      "metadata": {
+        "name": "cj2",
+        "creationTimestamp": null
+      },
+      "spec": {
+        "schedule": "@hourly",
+        "jobTemplate": {
+          "metadata": {
+            "name": "cj2",
+            "creationTimestamp": null
+          },
+          "spec": {
+            "template": {
+              "metadata": {
+                "creationTimestamp": null
+              },
+              "spec": {
+                "containers": [
+                  {
+                    "name": "cj2",
+                    "image": "busybox",
+                    "command": [
+                      "echo",
+                      "hi"
+                    ],
+                    "resources": {}
+                  }
+                ],
+                "restartPolicy": "Never"
+              }
+            }
+          }
+        }
+      },
+      "status": {}
+    },
+  },
+  {
+    name: "priorityclass-never",
+    command: "kubectl create priorityclass low --value=10 --preemption-policy=Never",
+    url: "/apis/scheduling.k8s.io/v1/priorityclasses?fieldManager=kubectl-create&fieldValidation=Strict",
+    contentType: "application/vnd.kubernetes.protobuf",
+    bodyBase64:
+      'azhzAAolChRzY2hlZHVsaW5nLms4cy5pby92MRINUHJpb3JpdHlDbGFzcxIiChMKA2xvdxIAGgAiACoAMgA4AEIAEAoYACIA' +
+      'KgVOZXZlchoAIgA=',
+    dryRunJson: {
+      "kind": "PriorityClass",
+      "apiVersion": "scheduling.k8s.io/v1",
+      "metadata": {
+        "name": "low",
+        "creationTimestamp": null
+      },
+      "value": 10,
+      "preemptionPolicy": "Never"
+    },
+  },
 ];

@@ -16,11 +16,23 @@ const DISCOVERY: Facts[] = [
   ['', 'secrets', 'Secret', [], [], true, []],
   ['', 'events', 'Event', ['ev'], [], true, []],
   ['', 'serviceaccounts', 'ServiceAccount', ['sa'], [], true, []],
+  ['', 'persistentvolumeclaims', 'PersistentVolumeClaim', ['pvc'], [], true, ['status']],
+  ['', 'persistentvolumes', 'PersistentVolume', ['pv'], [], false, ['status']],
+  ['', 'resourcequotas', 'ResourceQuota', ['quota'], [], true, ['status']],
+  ['', 'limitranges', 'LimitRange', ['limits'], [], true, []],
   ['apps', 'deployments', 'Deployment', ['deploy'], ['all'], true, ['scale', 'status']],
   ['apps', 'replicasets', 'ReplicaSet', ['rs'], ['all'], true, ['scale', 'status']],
   ['apps', 'daemonsets', 'DaemonSet', ['ds'], ['all'], true, ['status']],
   ['apps', 'statefulsets', 'StatefulSet', ['sts'], ['all'], true, ['scale', 'status']],
   ['batch', 'jobs', 'Job', [], ['all'], true, ['status']],
+  ['batch', 'cronjobs', 'CronJob', ['cj'], ['all'], true, ['status']],
+  ['autoscaling', 'horizontalpodautoscalers', 'HorizontalPodAutoscaler', ['hpa'], ['all'], true, ['status']],
+  ['policy', 'poddisruptionbudgets', 'PodDisruptionBudget', ['pdb'], [], true, ['status']],
+  ['networking.k8s.io', 'ingresses', 'Ingress', ['ing'], [], true, ['status']],
+  ['networking.k8s.io', 'ingressclasses', 'IngressClass', [], [], false, []],
+  ['networking.k8s.io', 'networkpolicies', 'NetworkPolicy', ['netpol'], [], true, []],
+  ['scheduling.k8s.io', 'priorityclasses', 'PriorityClass', ['pc'], [], false, []],
+  ['storage.k8s.io', 'storageclasses', 'StorageClass', ['sc'], [], false, []],
   ['coordination.k8s.io', 'leases', 'Lease', [], [], true, []],
   ['apiextensions.k8s.io', 'customresourcedefinitions', 'CustomResourceDefinition', ['crd', 'crds'], ['api-extensions'], false, ['status']],
   ['rbac.authorization.k8s.io', 'roles', 'Role', [], [], true, []],
@@ -44,7 +56,8 @@ describe('builtin declarations', () => {
 
   it.each(DISCOVERY)('%s/%s: names, scope and subresources as discovery reports them', (group, plural, kind, shortNames, categories, namespaced, subresources) => {
     const decl = find(group, plural);
-    expect(decl.version).toBe('v1');
+    // autoscaling/v2 is the version of HorizontalPodAutoscaler kubectl uses (v1 is not served).
+    expect(decl.version).toBe(group === 'autoscaling' ? 'v2' : 'v1');
     expect(decl.kind).toBe(kind);
     expect(decl.listKind).toBe(`${kind}List`);
     expect(decl.singular).toBe(kind.toLowerCase());
@@ -57,7 +70,10 @@ describe('builtin declarations', () => {
 
   it('tracks generation exactly for the types that have it in 1.32', () => {
     const tracked = builtinResources.filter((d) => d.strategy?.generation === true).map((d) => d.plural).sort();
-    expect(tracked).toEqual(['customresourcedefinitions', 'daemonsets', 'deployments', 'jobs', 'replicasets', 'statefulsets']);
+    expect(tracked).toEqual([
+      'cronjobs', 'customresourcedefinitions', 'daemonsets', 'deployments', 'ingressclasses', 'ingresses', 'jobs', 'networkpolicies',
+      'poddisruptionbudgets', 'replicasets', 'statefulsets',
+    ]);
     for (const d of builtinResources) expect(typeof d.strategy?.generation).toBe('boolean');
   });
 
@@ -111,6 +127,18 @@ const TABLES: Array<[group: string, plural: string, columns: string, wide: strin
   ['rbac.authorization.k8s.io', 'clusterroles', 'Name Created At', ''],
   ['rbac.authorization.k8s.io', 'rolebindings', 'Name Role Age', 'Users Groups ServiceAccounts'],
   ['rbac.authorization.k8s.io', 'clusterrolebindings', 'Name Role Age', 'Users Groups ServiceAccounts'],
+  ['batch', 'cronjobs', 'Name Schedule Timezone Suspend Active Last_Schedule Age', 'Containers Images Selector'],
+  ['networking.k8s.io', 'ingresses', 'Name Class Hosts Address Ports Age', ''],
+  ['networking.k8s.io', 'ingressclasses', 'Name Controller Parameters Age', ''],
+  ['networking.k8s.io', 'networkpolicies', 'Name Pod-Selector Age', ''],
+  ['', 'persistentvolumeclaims', 'Name Status Volume Capacity Access_Modes StorageClass VolumeAttributesClass Age', 'VolumeMode'],
+  ['', 'persistentvolumes', 'Name Capacity Access_Modes Reclaim_Policy Status Claim StorageClass VolumeAttributesClass Reason Age', 'VolumeMode'],
+  ['', 'resourcequotas', 'Name Age Request Limit', ''],
+  ['', 'limitranges', 'Name Created_At', ''],
+  ['policy', 'poddisruptionbudgets', 'Name Min_Available Max_Unavailable Allowed_Disruptions Age', ''],
+  ['autoscaling', 'horizontalpodautoscalers', 'Name Reference Targets MinPods MaxPods Replicas Age', ''],
+  ['scheduling.k8s.io', 'priorityclasses', 'Name Value Global-Default Age PreemptionPolicy', ''],
+  ['storage.k8s.io', 'storageclasses', 'Name Provisioner ReclaimPolicy VolumeBindingMode AllowVolumeExpansion Age', ''],
 ];
 
 describe('printer columns', () => {
@@ -118,6 +146,7 @@ describe('printer columns', () => {
     const cols = find(group, plural).printerColumns ?? [];
     // Space-separated names are ambiguous ("Node Selector"), so compare joined with '|'.
     const names = (priority: boolean): string => cols.filter((c) => ((c.priority ?? 0) > 0) === priority).map((c) => c.name).join('|');
+    // Two-word names are written with '_' in the new rows ("Last_Schedule").
     const split = (s: string): string => s.replace(/(Nominated Node|Readiness Gates|Node Selector|Last Seen|First Seen|Created At)/g, (m) => m.replace(' ', '_')).split(' ').filter(Boolean).map((n) => n.replace('_', ' ')).join('|');
     expect(names(false)).toBe(split(columns));
     expect(names(true)).toBe(split(wide));

@@ -1,41 +1,17 @@
 import type { FieldError, KubeObject, ResourceDecl } from '../types.js';
 import { defaultJob } from './defaults/workloads.js';
-import { asNumber, asObject, asString, status, tableColumns } from './printers/format.js';
+import { asNumber, status, tableColumns } from './printers/format.js';
 import { jobColumnDefinitions, jobRow } from './printers/workloads.js';
 import { jobSchema } from './schemas/batch.js';
-import { immutable, invalid, nonNegative, notSupported, required } from './validation/errors.js';
-import { validatePodTemplateSpec } from './validation/pod.js';
-import { selectorMatches, validateLabelSelector } from './validation/selector.js';
+import { immutable } from './validation/errors.js';
+import { validateJobSpec } from './validation/job.js';
 import { specOf } from './validation/workloads.js';
 
 /** batch/v1 jobs, with status. */
 
 function validateJob(obj: KubeObject, old?: KubeObject): FieldError[] {
   const spec = specOf(obj);
-  const out: FieldError[] = [];
-  const selector = spec['selector'];
-  if (selector === undefined || selector === null) out.push(required('spec.selector'));
-  else out.push(...validateLabelSelector(selector, 'spec.selector'));
-  const template = asObject(spec['template']);
-  const labels = asObject(template['metadata'])['labels'];
-  if (selector !== undefined && selector !== null && !selectorMatches(selector, labels)) {
-    out.push(invalid('spec.template.metadata.labels', labels ?? {}, '`selector` does not match template `labels`'));
-  }
-  for (const field of ['parallelism', 'completions', 'activeDeadlineSeconds', 'backoffLimit', 'ttlSecondsAfterFinished']) {
-    out.push(...nonNegative(`spec.${field}`, spec[field]));
-  }
-  const mode = asString(spec['completionMode']);
-  if (mode !== 'NonIndexed' && mode !== 'Indexed') out.push(notSupported('spec.completionMode', mode, ['NonIndexed', 'Indexed']));
-  if (mode === 'Indexed' && typeof spec['completions'] !== 'number') out.push(required('spec.completions', 'when completion mode is Indexed'));
-  const replacement = asString(spec['podReplacementPolicy']);
-  if (replacement !== '' && replacement !== 'Failed' && replacement !== 'TerminatingOrFailed') {
-    out.push(notSupported('spec.podReplacementPolicy', replacement, ['Failed', 'TerminatingOrFailed']));
-  }
-  out.push(...validatePodTemplateSpec(spec['template'], 'spec.template'));
-  const restartPolicy = asString(asObject(template['spec'])['restartPolicy']);
-  if (restartPolicy !== 'OnFailure' && restartPolicy !== 'Never') {
-    out.push(notSupported('spec.template.spec.restartPolicy', restartPolicy, ['OnFailure', 'Never']));
-  }
+  const out = validateJobSpec(spec, 'spec', { selectorRequired: true });
   if (old !== undefined) out.push(...validateJobUpdate(spec, specOf(old)));
   return out;
 }

@@ -4,6 +4,7 @@ import type { KubeObject, ResourceDecl } from '../types.js';
 import { unknownFields, validateSchema } from '../validate.js';
 import { builtinResources } from './index.js';
 import * as core from './testdata/core.yaml.js';
+import { allMoreTypes } from './testdata/more.yaml.js';
 import * as workloads from './testdata/workloads.yaml.js';
 
 /** Real manifests decode under fieldValidation=Strict and pass the schema's type checks. */
@@ -33,6 +34,7 @@ const manifests: Array<[string, string]> = [
   ['leader lease', core.leaderLease],
   ['CronTab CRD', core.cronTabCRD],
   ...core.rbacObjects.map((m, i): [string, string] => [`rbac object ${i}`, m]),
+  ...allMoreTypes.map((m): [string, string] => [`${/kind: (\w+)/.exec(m)?.[1] ?? ''}`, m]),
 ];
 
 describe('real manifests against the built-in schemas', () => {

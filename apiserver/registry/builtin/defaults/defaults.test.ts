@@ -3,6 +3,7 @@ import { parse } from 'yaml';
 import type { KubeObject, ResourceDecl } from '../../types.js';
 import { builtinResources } from '../index.js';
 import * as core from '../testdata/core.yaml.js';
+import * as more from '../testdata/more.yaml.js';
 import * as workloads from '../testdata/workloads.yaml.js';
 import { imageTag } from './pod.js';
 
@@ -227,5 +228,80 @@ describe('other defaults', () => {
     expect(crd['status']).toEqual({ storedVersions: ['v1'] });
     const withWebhook = create('customresourcedefinitions', core.cronTabCRD);
     expect(at(withWebhook, 'spec.conversion.webhook.clientConfig.service.port')).toBe(443);
+  });
+});
+
+describe('defaults of the networking, storage, policy and scheduling types', () => {
+  it('cronjob: Allow, not suspended, history limits 3 and 1, pod template defaults but no job defaults', () => {
+    const cj = create('cronjobs', more.helloCronJob);
+    expect(cj['spec']).toMatchObject({ concurrencyPolicy: 'Allow', suspend: false, successfulJobsHistoryLimit: 3, failedJobsHistoryLimit: 1 });
+    expect(at(cj, 'spec.jobTemplate.spec.template.spec')).toMatchObject({ dnsPolicy: 'ClusterFirst', schedulerName: 'default-scheduler', terminationGracePeriodSeconds: 30 });
+    expect(at(cj, 'spec.jobTemplate.spec.template.spec.containers.0.imagePullPolicy')).toBe('IfNotPresent');
+    expect(at(cj, 'spec.jobTemplate.spec.backoffLimit')).toBeUndefined();
+    const kept = create('cronjobs', more.helloCronJob.replace('startingDeadlineSeconds: 200', 'concurrencyPolicy: Forbid\n  suspend: true\n  successfulJobsHistoryLimit: 0'));
+    expect(kept['spec']).toMatchObject({ concurrencyPolicy: 'Forbid', suspend: true, successfulJobsHistoryLimit: 0, failedJobsHistoryLimit: 1 });
+  });
+
+  it('persistentvolumeclaim: Filesystem and Pending', () => {
+    const pvc = create('persistentvolumeclaims', more.claim);
+    expect(at(pvc, 'spec.volumeMode')).toBe('Filesystem');
+    expect(pvc['status']).toEqual({ phase: 'Pending' });
+  });
+
+  it('persistentvolume: Retain, Filesystem, hostPath type "", Pending since its creation', () => {
+    const pv = create('persistentvolumes', more.hostPathVolume.replace('  persistentVolumeReclaimPolicy: Recycle\n', ''));
+    expect(pv['spec']).toMatchObject({ persistentVolumeReclaimPolicy: 'Retain', volumeMode: 'Filesystem', hostPath: { path: '/data/pv0001', type: '' } });
+    expect(pv['status']).toEqual({ phase: 'Pending', lastPhaseTransitionTime: '2024-05-01T11:00:00Z' });
+  });
+
+  it('storageclass: Delete and Immediate', () => {
+    const sc = create('storageclasses', 'metadata: {name: fast}\nprovisioner: example.com/fast');
+    expect(sc).toMatchObject({ reclaimPolicy: 'Delete', volumeBindingMode: 'Immediate' });
+  });
+
+  it('limitrange: a container default limit from max, default request from the default limit or min', () => {
+    const lr = create('limitranges', more.memLimitRange);
+    expect(at(lr, 'spec.limits.0')).toEqual({ type: 'Container', max: { memory: '1Gi' }, min: { memory: '100Mi' }, default: { memory: '1Gi' }, defaultRequest: { memory: '1Gi' } });
+    expect(at(lr, 'spec.limits.1')).toEqual({ type: 'PersistentVolumeClaim', max: { storage: '2Gi' } });
+    const minOnly = create('limitranges', 'metadata: {name: l}\nspec: {limits: [{type: Container, min: {cpu: 100m}}]}');
+    expect(at(minOnly, 'spec.limits.0')).toEqual({ type: 'Container', min: { cpu: '100m' }, defaultRequest: { cpu: '100m' } });
+  });
+
+  it('networkpolicy: TCP ports, policy types from the rules present', () => {
+    const np = create('networkpolicies', 'metadata: {name: n}\nspec: {ingress: [{ports: [{port: 80}]}]}');
+    expect(np['spec']).toEqual({ podSelector: {}, ingress: [{ ports: [{ port: 80, protocol: 'TCP' }] }], policyTypes: ['Ingress'] });
+    const egress = create('networkpolicies', 'metadata: {name: n}\nspec: {podSelector: {}, egress: [{}]}');
+    expect(at(egress, 'spec.policyTypes')).toEqual(['Ingress', 'Egress']);
+  });
+
+  it('ingressclass: parameters are cluster-scoped by default', () => {
+    expect(at(create('ingressclasses', more.nginxIngressClass), 'spec.parameters.scope')).toBe('Cluster');
+  });
+
+  it('ingress, poddisruptionbudget and horizontalpodautoscaler: the zero status a create leaves', () => {
+    expect(create('ingresses', more.webIngress)['status']).toEqual({ loadBalancer: {} });
+    expect(create('poddisruptionbudgets', more.zkBudget)['status']).toEqual({ disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0 });
+    expect(create('horizontalpodautoscalers', more.phpAutoscaler)['status']).toEqual({ desiredReplicas: 0 });
+    const stored = { ...create('poddisruptionbudgets', more.zkBudget), status: { disruptionsAllowed: 1, currentHealthy: 3, desiredHealthy: 2, expectedPods: 3 } };
+    decl('poddisruptionbudgets').strategy?.defaults?.(stored);
+    expect(stored['status']).toMatchObject({ disruptionsAllowed: 1 });
+  });
+
+  it('priorityclass: PreemptLowerPriority', () => {
+    expect(create('priorityclasses', more.highPriorityClass)['preemptionPolicy']).toBe('PreemptLowerPriority');
+  });
+
+  it('horizontalpodautoscaler: minReplicas 1, 80% CPU without metrics, behavior rules filled in', () => {
+    const hpa = create('horizontalpodautoscalers', 'metadata: {name: h}\nspec: {scaleTargetRef: {kind: Deployment, name: d}, maxReplicas: 3}');
+    expect(hpa['spec']).toMatchObject({
+      minReplicas: 1,
+      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }],
+    });
+    expect(at(hpa, 'spec.behavior')).toBeUndefined();
+    const tuned = create('horizontalpodautoscalers', 'metadata: {name: h}\nspec: {scaleTargetRef: {kind: Deployment, name: d}, maxReplicas: 3, behavior: {scaleDown: {selectPolicy: Min}}}');
+    expect(at(tuned, 'spec.behavior')).toEqual({
+      scaleUp: { stabilizationWindowSeconds: 0, selectPolicy: 'Max', policies: [{ type: 'Pods', value: 4, periodSeconds: 15 }, { type: 'Percent', value: 100, periodSeconds: 15 }] },
+      scaleDown: { selectPolicy: 'Min', stabilizationWindowSeconds: 300, policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }] },
+    });
   });
 });

@@ -1,5 +1,6 @@
 import type { KubeObject } from '../../types.js';
 import { asObject, type Json } from '../printers/format.js';
+import { isObject, objects, setIfAbsent } from './json.js';
 import { podQOSClass } from './qos.js';
 
 /**
@@ -8,11 +9,6 @@ import { podQOSClass } from './qos.js';
  * (requests from limits, enableServiceLinks, host-network ports) to pods only.
  */
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const objects = (v: unknown): Json[] => (Array.isArray(v) ? v.filter(isObject) : []);
-const setIfAbsent = (o: Json, field: string, value: unknown): void => {
-  if (o[field] === undefined || o[field] === null || o[field] === '') o[field] = value;
-};
 const setIfUnset = (o: Json, field: string, value: unknown): void => {
   if (o[field] === undefined || o[field] === null) o[field] = value;
 };

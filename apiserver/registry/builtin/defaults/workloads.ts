@@ -1,25 +1,16 @@
 import type { KubeObject } from '../../types.js';
 import { asObject, type Json } from '../printers/format.js';
 import { volumeSourceNames } from '../schemas/volumes.js';
+import { ensure, ensureSpec, isObject, unset } from './json.js';
 import { defaultPersistentVolumeClaimSpec, defaultPodTemplate } from './pod.js';
 
 /** apps/v1 and batch/v1 defaulting (pkg/apis/apps/v1/defaults.go, pkg/apis/batch/v1/defaults.go). */
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const unset = (v: unknown): boolean => v === undefined || v === null;
-
 /** The spec of a workload, created when missing, with the pod template defaulted. */
 function workloadSpec(obj: KubeObject): Json {
-  if (!isObject(obj['spec'])) obj['spec'] = {};
-  const spec = asObject(obj['spec']);
+  const spec = ensureSpec(obj);
   defaultPodTemplate(spec['template'], volumeSourceNames);
   return spec;
-}
-
-/** A sub-object of `parent`, created when missing. */
-function ensure(parent: Json, field: string): Json {
-  if (!isObject(parent[field])) parent[field] = {};
-  return asObject(parent[field]);
 }
 
 export function defaultDeployment(obj: KubeObject): void {
@@ -130,4 +121,18 @@ function generateJobSelector(obj: KubeObject, spec: Json): void {
   add('job-name', name);
   const matchLabels = ensure(ensure(spec, 'selector'), 'matchLabels');
   if (matchLabels['batch.kubernetes.io/controller-uid'] === undefined) matchLabels['batch.kubernetes.io/controller-uid'] = uid;
+}
+
+/**
+ * SetDefaults_CronJob, and the pod template's defaults inside the job template (SetDefaults_Job
+ * applies to Jobs only, so the template's JobSpec keeps what was sent).
+ */
+export function defaultCronJob(obj: KubeObject): void {
+  const spec = ensureSpec(obj);
+  if (unset(spec['concurrencyPolicy']) || spec['concurrencyPolicy'] === '') spec['concurrencyPolicy'] = 'Allow';
+  if (unset(spec['suspend'])) spec['suspend'] = false;
+  if (unset(spec['successfulJobsHistoryLimit'])) spec['successfulJobsHistoryLimit'] = 3;
+  if (unset(spec['failedJobsHistoryLimit'])) spec['failedJobsHistoryLimit'] = 1;
+  const jobTemplate = spec['jobTemplate'];
+  if (isObject(jobTemplate) && isObject(jobTemplate['spec'])) defaultPodTemplate(jobTemplate['spec']['template'], volumeSourceNames);
 }

@@ -28,8 +28,11 @@ export const serviceColumnDefinitions: readonly ColumnDefinition[] = [
   { name: 'Selector', type: 'string', priority: 1, description: 'Route service traffic to pods with label keys and values matching this selector.' },
 ];
 
-/** loadBalancerStatusStringer (wide): the distinct ingress IPs or hostnames, sorted. */
-function loadBalancerIngress(obj: KubeObject): string {
+/**
+ * loadBalancerStatusStringer (wide, as the server prints): the distinct ingress IPs or hostnames of
+ * status.loadBalancer, sorted. Services and Ingresses share the shape.
+ */
+export function loadBalancerIngress(obj: KubeObject): string {
   const seen = new Set<string>();
   for (const ingress of asObjects(asObject(status(obj)['loadBalancer'])['ingress'])) {
     const value = asString(ingress['ip']) || asString(ingress['hostname']);

@@ -20,6 +20,15 @@ export function asString(value: unknown): string {
 export function asNumber(value: unknown, fallback = 0): number {
   return typeof value === 'number' ? value : fallback;
 }
+/**
+ * A Quantity's text as the server prints it. Values are shown as stored (the server keeps what
+ * the client sent rather than Go's canonical form); a missing quantity prints as Go's zero, "0".
+ */
+export function quantityText(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  return typeof value === 'string' && value !== '' ? value : '0';
+}
+
 export const spec = (obj: KubeObject): Json => asObject(obj['spec']);
 export const status = (obj: KubeObject): Json => asObject(obj['status']);
 export const nameOf = (obj: KubeObject): string => asString(obj.metadata?.name);

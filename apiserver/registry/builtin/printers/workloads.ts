@@ -1,11 +1,13 @@
 import type { KubeObject } from '../../types.js';
-import { humanDuration, parseTimestamp } from './duration.js';
+import { humanDuration, parseTimestamp, timestampSince } from './duration.js';
 import {
   ageColumn,
   ageOf,
+  asArray,
   asNumber,
   asObject,
   asObjects,
+  asString,
   containerCells,
   formatLabels,
   formatLabelSelector,
@@ -18,7 +20,7 @@ import {
   type ColumnDefinition,
 } from './format.js';
 
-/** Tables of apps/v1 and batch/v1 workloads (printDeployment, printReplicaSet, printJob, …). */
+/** Tables of apps/v1 and batch/v1 workloads (printDeployment, printReplicaSet, printJob, printCronJob, …). */
 
 const containersColumn: ColumnDefinition = {
   name: 'Containers',
@@ -140,15 +142,20 @@ export function statefulSetRow(obj: KubeObject, nowMs: number): unknown[] {
   return [nameOf(obj), `${asNumber(status(obj)['readyReplicas'])}/${replicas(obj)}`, ageOf(obj, nowMs), names, images];
 }
 
+/** The wide columns of Jobs and CronJobs (the job template's containers and selector). */
+const jobWideColumns: readonly ColumnDefinition[] = [
+  containersColumn,
+  imagesColumn,
+  selectorColumn('A label query over pods that should match the pod count.'),
+];
+
 export const jobColumnDefinitions: readonly ColumnDefinition[] = [
   nameColumn,
   { name: 'Status', type: 'string', description: 'Status of the job.' },
   { name: 'Completions', type: 'string', description: 'The number of pods which reached phase Succeeded.' },
   { name: 'Duration', type: 'string', description: 'Time required to complete the job.' },
   ageColumn,
-  containersColumn,
-  imagesColumn,
-  selectorColumn('A label query over pods that should match the pod count.'),
+  ...jobWideColumns,
 ];
 
 /** hasJobCondition: the first condition of that type decides. */
@@ -189,5 +196,39 @@ export function jobRow(obj: KubeObject, nowMs: number): unknown[] {
     names,
     images,
     formatLabelSelector(asObject(sp)['selector']),
+  ];
+}
+
+export const cronJobColumnDefinitions: readonly ColumnDefinition[] = [
+  nameColumn,
+  { name: 'Schedule', type: 'string', description: 'The schedule in Cron format, see https://en.wikipedia.org/wiki/Cron.' },
+  { name: 'Timezone', type: 'string', description: 'The time zone name for the given schedule, see https://en.wikipedia.org/wiki/List_of_tz_database_time_zones.' },
+  { name: 'Suspend', type: 'boolean', description: 'This flag tells the controller to suspend subsequent executions, it does not apply to already started executions.' },
+  { name: 'Active', type: 'integer', description: 'A list of pointers to currently running jobs.' },
+  { name: 'Last Schedule', type: 'string', description: 'Information when was the last time the job was successfully scheduled.' },
+  ageColumn,
+  ...jobWideColumns,
+];
+
+/** printBoolPtr: "True" or "False" (printBool), "<unset>" for a missing pointer. */
+const boolPtr = (value: unknown): string => (typeof value === 'boolean' ? (value ? 'True' : 'False') : '<unset>');
+
+export function cronJobRow(obj: KubeObject, nowMs: number): unknown[] {
+  const sp = spec(obj);
+  const st = status(obj);
+  const jobSpec = asObject(asObject(sp['jobTemplate'])['spec']);
+  const [names, images] = containerCells(asObject(asObject(jobSpec['template'])['spec']));
+  const lastSchedule = st['lastScheduleTime'];
+  return [
+    nameOf(obj),
+    asString(sp['schedule']),
+    typeof sp['timeZone'] === 'string' ? sp['timeZone'] : '<none>',
+    boolPtr(sp['suspend']),
+    asArray(st['active']).length,
+    typeof lastSchedule === 'string' ? timestampSince(lastSchedule, nowMs) : '<none>',
+    ageOf(obj, nowMs),
+    names,
+    images,
+    formatLabelSelector(jobSpec['selector']),
   ];
 }

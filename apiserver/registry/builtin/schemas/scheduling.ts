@@ -1,8 +1,8 @@
 import type { Schema } from '../../schema.js';
-import { labelSelector } from './meta.js';
-import { atomic, atomicObj, int32, int64, listMap, obj, str, strings } from './builders.js';
+import { labelSelector, resourceSchema } from './meta.js';
+import { atomic, atomicObj, bool, int32, int64, listMap, obj, str, strings } from './builders.js';
 
-/** core/v1 scheduling constraints: affinity, tolerations, topology spread. */
+/** core/v1 scheduling constraints (affinity, tolerations, topology spread) and PriorityClass. */
 
 const nodeSelectorRequirement: Schema = obj(
   { key: str(), operator: str(), values: strings() },
@@ -78,4 +78,11 @@ export const topologySpreadConstraints: Schema = listMap(
   topologySpreadConstraint,
   ['topologyKey', 'whenUnsatisfiable'],
   'merge',
+);
+
+/** scheduling.k8s.io/v1 PriorityClass. */
+export const priorityClassSchema: Schema = resourceSchema(
+  'PriorityClass defines mapping from a priority class name to the priority integer value. The value can be any valid integer.',
+  { description: str(), globalDefault: bool(), preemptionPolicy: str(), value: int32() },
+  ['value'],
 );

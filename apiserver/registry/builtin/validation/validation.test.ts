@@ -3,6 +3,7 @@ import { parse } from 'yaml';
 import type { FieldError, KubeObject, ResourceDecl } from '../../types.js';
 import { builtinResources } from '../index.js';
 import * as core from '../testdata/core.yaml.js';
+import * as more from '../testdata/more.yaml.js';
 import * as workloads from '../testdata/workloads.yaml.js';
 
 /** The validation rules users hit, with upstream's reasons, field paths and messages. */
@@ -357,5 +358,220 @@ describe('rbac', () => {
     const old = y(core.rbacObjects[2]!);
     const changed = y(core.rbacObjects[2]!.replace('name: pod-reader', 'name: pod-writer'));
     expect(brief(check('rolebindings', changed, old))).toEqual(['FieldValueInvalid roleRef']);
+  });
+});
+
+describe('cronjobs', () => {
+  it('checks the schedule as robfig/cron parses it, and forbids TZ in it', () => {
+    const at = (schedule: string): FieldError[] => check('cronjobs', y(more.helloCronJob.replace('"0 3 * * *"', JSON.stringify(schedule))));
+    expect(at('@hourly')).toEqual([]);
+    expect(at('*/15 9-17 * jan-mar mon-fri')).toEqual([]);
+    expect(at('@every 1h30m')).toEqual([]);
+    expect(at('61 * * * *')).toEqual([{ reason: 'FieldValueInvalid', field: 'spec.schedule', message: 'Invalid value: "61 * * * *": end of range (61) above maximum (59): 61' }]);
+    expect(at('* * *')).toEqual([{ reason: 'FieldValueInvalid', field: 'spec.schedule', message: 'Invalid value: "* * *": expected exactly 5 fields, found 3: [* * *]' }]);
+    expect(brief(at('TZ=UTC 0 3 * * *'))).toEqual(['FieldValueInvalid spec.schedule']);
+    expect(at('TZ=UTC 0 3 * * *')[0]?.message).toMatch(/cannot use TZ or CRON_TZ in schedule, use timeZone field instead$/);
+    expect(brief(at(''))).toEqual(['FieldValueRequired spec.schedule']);
+  });
+
+  it('checks the time zone, the policies, the name length and the job template', () => {
+    const errs = check(
+      'cronjobs',
+      y(more.helloCronJob.replace('Europe/Paris', 'Mars/Olympus').replace('startingDeadlineSeconds: 200', 'startingDeadlineSeconds: -1\n  concurrencyPolicy: Sometimes').replace('OnFailure', 'Always')),
+    );
+    expect(errs).toEqual([
+      { reason: 'FieldValueInvalid', field: 'spec.startingDeadlineSeconds', message: 'Invalid value: -1: must be greater than or equal to 0' },
+      { reason: 'FieldValueNotSupported', field: 'spec.concurrencyPolicy', message: 'Unsupported value: "Sometimes": supported values: "Allow", "Forbid", "Replace"' },
+      { reason: 'FieldValueInvalid', field: 'spec.timeZone', message: 'Invalid value: "Mars/Olympus": unknown time zone Mars/Olympus' },
+      { reason: 'FieldValueNotSupported', field: 'spec.jobTemplate.spec.template.spec.restartPolicy', message: 'Unsupported value: "Always": supported values: "OnFailure", "Never"' },
+    ]);
+    expect(brief(check('cronjobs', y(more.helloCronJob.replace('name: nightly', `name: ${'n'.repeat(53)}`))))).toEqual(['FieldValueInvalid metadata.name']);
+  });
+});
+
+/** An object as the server stores it (defaulted), to be the old side of an update. */
+function stored(plural: string, text: string): KubeObject {
+  const o = y(text);
+  o.metadata = { name: 'x', namespace: 'default', uid: 'uid-1', ...o.metadata };
+  decl(plural).strategy?.defaults?.(o);
+  return o;
+}
+
+describe('networking', () => {
+  it('ingress: a backend or rules, hosts, path types, absolute paths, service ports', () => {
+    expect(check('ingresses', y('spec: {}'))).toEqual([{ reason: 'FieldValueInvalid', field: 'spec', message: 'Invalid value: null: either `defaultBackend` or `rules` must be specified' }]);
+    const errs = check(
+      'ingresses',
+      y(`spec:
+  rules:
+  - host: 10.0.0.1
+    http:
+      paths:
+      - {path: api, pathType: Prefix, backend: {service: {name: api, port: {number: 80, name: http}}}}
+      - {path: /x, backend: {service: {name: Bad_Svc, port: {}}}}
+      - {path: /y, pathType: Regex, backend: {}}`),
+    );
+    expect(brief(errs)).toEqual([
+      'FieldValueInvalid spec.rules[0].host',
+      'FieldValueInvalid spec.rules[0].http.paths[0].path',
+      'FieldValueInvalid spec.rules[0].http.paths[0].backend.service.port',
+      'FieldValueRequired spec.rules[0].http.paths[1].pathType',
+      'FieldValueInvalid spec.rules[0].http.paths[1].backend.service.name',
+      'FieldValueRequired spec.rules[0].http.paths[1].backend.service.port',
+      'FieldValueNotSupported spec.rules[0].http.paths[2].pathType',
+      'FieldValueInvalid spec.rules[0].http.paths[2].backend',
+    ]);
+    expect(errs[0]?.message).toBe('Invalid value: "10.0.0.1": must be a DNS name, not an IP address');
+    expect(errs[3]?.message).toBe('Required value: pathType must be specified');
+  });
+
+  it('ingressclass: a domain-prefixed controller that cannot change, scoped parameters', () => {
+    expect(brief(check('ingressclasses', y('spec: {controller: nginx}')))).toEqual(['FieldValueInvalid spec.controller']);
+    const namespaced = check('ingressclasses', y('spec: {controller: example.com/c, parameters: {kind: K, name: n, scope: Namespace}}'));
+    expect(namespaced).toEqual([{ reason: 'FieldValueRequired', field: 'spec.parameters.namespace', message: 'Required value: `parameters.scope` is set to Namespace' }]);
+    const old = stored('ingressclasses', more.nginxIngressClass);
+    expect(brief(check('ingressclasses', y(more.nginxIngressClass.replace('k8s.io/ingress-nginx', 'example.com/other')), old))).toEqual(['FieldValueInvalid spec.controller']);
+  });
+
+  it('networkpolicy: protocols, ports, peers, CIDRs and policy types', () => {
+    expect(check('networkpolicies', y(more.dbNetworkPolicy))).toEqual([]);
+    const errs = check(
+      'networkpolicies',
+      y(`spec:
+  podSelector: {matchExpressions: [{key: a, operator: Maybe}]}
+  ingress:
+  - ports: [{protocol: ICMP, port: 70000}, {port: http, endPort: 90}]
+    from: [{}, {ipBlock: {cidr: 10.0.0.0/33}, podSelector: {}}, {ipBlock: {cidr: 10.0.0.0/8, except: [nope]}}]
+  policyTypes: [Ingress, Sideways]`),
+    );
+    expect(brief(errs)).toEqual([
+      'FieldValueInvalid spec.podSelector.matchExpressions[0].operator',
+      'FieldValueNotSupported spec.ingress[0].ports[0].protocol',
+      'FieldValueInvalid spec.ingress[0].ports[0].port',
+      'FieldValueInvalid spec.ingress[0].ports[1].endPort',
+      'FieldValueRequired spec.ingress[0].from[0]',
+      'FieldValueForbidden spec.ingress[0].from[1]',
+      'FieldValueInvalid spec.ingress[0].from[2].ipBlock.except[0]',
+      'FieldValueNotSupported spec.policyTypes[1]',
+    ]);
+  });
+});
+
+describe('storage', () => {
+  it('persistentvolumeclaim: access modes and a storage request; the spec is fixed but for requests and binding', () => {
+    expect(check('persistentvolumeclaims', y('spec: {accessModes: [ReadWriteSometimes], resources: {requests: {storage: "0"}}, volumeMode: Tape}'))).toEqual([
+      {
+        reason: 'FieldValueNotSupported',
+        field: 'spec.accessModes',
+        message: 'Unsupported value: "ReadWriteSometimes": supported values: "ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"',
+      },
+      { reason: 'FieldValueInvalid', field: 'spec.resources[storage]', message: 'Invalid value: "0": must be greater than zero' },
+      { reason: 'FieldValueNotSupported', field: 'spec.volumeMode', message: 'Unsupported value: "Tape": supported values: "Block", "Filesystem"' },
+    ]);
+    const old = stored('persistentvolumeclaims', more.claim);
+    expect(check('persistentvolumeclaims', y(more.claim.replace('storage: 1Gi', 'storage: 2Gi').replace('storageClassName: slow', 'storageClassName: slow\n  volumeName: pv0001')), old)).toEqual([]);
+    expect(brief(check('persistentvolumeclaims', y(more.claim.replace('storageClassName: slow', 'storageClassName: fast')), old))).toEqual(['FieldValueForbidden spec']);
+  });
+
+  it('persistentvolume: capacity, access modes, reclaim policy, exactly one source; the source is fixed', () => {
+    expect(brief(check('persistentvolumes', y('spec: {capacity: {cpu: "1"}, accessModes: [ReadWriteOnce], persistentVolumeReclaimPolicy: Keep}')))).toEqual([
+      'FieldValueNotSupported spec.capacity',
+      'FieldValueNotSupported spec.persistentVolumeReclaimPolicy',
+      'FieldValueRequired spec',
+    ]);
+    expect(brief(check('persistentvolumes', y('spec: {capacity: {storage: 1Gi}, accessModes: [ReadWriteOnce], nfs: {server: a, path: /}, local: {path: /mnt}}')))).toEqual([
+      'FieldValueForbidden spec.nfs',
+    ]);
+    expect(brief(check('persistentvolumes', y('spec: {capacity: {storage: 1Gi}, accessModes: [ReadWriteOnce], local: {path: /mnt}}')))).toEqual([
+      'FieldValueRequired spec.nodeAffinity',
+    ]);
+    const old = stored('persistentvolumes', more.hostPathVolume);
+    expect(brief(check('persistentvolumes', y(more.hostPathVolume.replace('/data/pv0001', '/data/other')), old))).toEqual(['FieldValueForbidden spec.persistentvolumesource']);
+  });
+
+  it('storageclass: a qualified provisioner and known policies, none of which may change', () => {
+    expect(check('storageclasses', y('provisioner: "bad provisioner"\nreclaimPolicy: Recycle'))).toEqual([
+      {
+        reason: 'FieldValueInvalid',
+        field: 'provisioner',
+        message:
+          "Invalid value: \"bad provisioner\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
+      },
+      { reason: 'FieldValueNotSupported', field: 'reclaimPolicy', message: 'Unsupported value: "Recycle": supported values: "Delete", "Retain"' },
+    ]);
+    const old = stored('storageclasses', more.standardStorageClass);
+    expect(check('storageclasses', y(more.standardStorageClass.replace('kubernetes.io/no-provisioner', 'example.com/other')), old)).toEqual([
+      { reason: 'FieldValueForbidden', field: 'provisioner', message: 'Forbidden: updates to provisioner are forbidden.' },
+    ]);
+  });
+});
+
+describe('quotas, budgets, autoscalers and priorities', () => {
+  it('resourcequota: standard resource names, non-negative amounts, whole counts, known scopes', () => {
+    expect(check('resourcequotas', y(more.computeQuota))).toEqual([]);
+    const errs = check('resourcequotas', y('spec: {hard: {cpu: "-1", pods: 1500m, widgets: "3"}, scopes: [Sometimes]}'));
+    expect(errs).toEqual([
+      { reason: 'FieldValueInvalid', field: 'spec.hard[cpu]', message: 'Invalid value: "-1": must be greater than or equal to 0' },
+      { reason: 'FieldValueInvalid', field: 'spec.hard[pods]', message: 'Invalid value: "1500m": must be an integer' },
+      { reason: 'FieldValueInvalid', field: 'spec.hard[widgets]', message: 'Invalid value: "widgets": must be a standard resource for quota' },
+      {
+        reason: 'FieldValueNotSupported',
+        field: 'spec.scopes',
+        message: 'Unsupported value: "Sometimes": supported values: "BestEffort", "CrossNamespacePodAffinity", "NotBestEffort", "NotTerminating", "PriorityClass", "Terminating"',
+      },
+    ]);
+  });
+
+  it('limitrange: each type once, min at most max, no defaults for pods', () => {
+    const errs = check('limitranges', y('spec: {limits: [{type: Pod, default: {cpu: "1"}}, {type: Container, min: {cpu: "2"}, max: {cpu: "1"}}, {type: Container}]}'));
+    expect(errs).toEqual([
+      { reason: 'FieldValueForbidden', field: 'spec.limits[0].default', message: "Forbidden: may not be specified when `type` is 'Pod'" },
+      { reason: 'FieldValueInvalid', field: 'spec.limits[1].min[cpu]', message: 'Invalid value: "2": min value 2 is greater than max value 1' },
+      { reason: 'FieldValueDuplicate', field: 'spec.limits[2].type', message: 'Duplicate value: "Container"' },
+    ]);
+  });
+
+  it('poddisruptionbudget: not both bounds, counts or percents up to 100%', () => {
+    expect(brief(check('poddisruptionbudgets', y('spec: {minAvailable: 1, maxUnavailable: 1}')))).toEqual(['FieldValueInvalid spec']);
+    expect(check('poddisruptionbudgets', y('spec: {minAvailable: "120%"}'))).toEqual([
+      { reason: 'FieldValueInvalid', field: 'spec.minAvailable', message: 'Invalid value: "120%": must not be greater than 100%' },
+    ]);
+    expect(brief(check('poddisruptionbudgets', y('spec: {maxUnavailable: -1, unhealthyPodEvictionPolicy: Never}')))).toEqual([
+      'FieldValueInvalid spec.maxUnavailable',
+      'FieldValueNotSupported spec.unhealthyPodEvictionPolicy',
+    ]);
+  });
+
+  it('horizontalpodautoscaler: a target, replica bounds, filled metric sources, bounded scaling policies', () => {
+    expect(check('horizontalpodautoscalers', y(more.phpAutoscaler))).toEqual([]);
+    const errs = check(
+      'horizontalpodautoscalers',
+      y('spec: {scaleTargetRef: {kind: Deployment}, minReplicas: 5, maxReplicas: 2, metrics: [{type: Pods}, {type: Magic}], behavior: {scaleUp: {policies: [{type: Pods, value: 0, periodSeconds: 3600}]}}}'),
+    );
+    expect(brief(errs)).toEqual([
+      'FieldValueRequired spec.scaleTargetRef.name',
+      'FieldValueInvalid spec.maxReplicas',
+      'FieldValueRequired spec.metrics[0].pods',
+      'FieldValueNotSupported spec.metrics[1].type',
+      'FieldValueInvalid spec.behavior.scaleUp.policies[0].value',
+      'FieldValueInvalid spec.behavior.scaleUp.policies[0].periodSeconds',
+    ]);
+    expect(errs[1]?.message).toBe('Invalid value: 2: must be greater than or equal to `minReplicas`');
+  });
+
+  it('priorityclass: user values up to 1e9, reserved system names, a value that cannot change', () => {
+    expect(check('priorityclasses', y('metadata: {name: huge}\nvalue: 2000000000'))).toEqual([
+      { reason: 'FieldValueForbidden', field: 'value', message: 'Forbidden: maximum allowed value of a user defined priority is 1000000000' },
+    ]);
+    expect(check('priorityclasses', y('metadata: {name: system-node-critical}\nvalue: 2000001000'))).toEqual([]);
+    expect(check('priorityclasses', y('metadata: {name: system-mine}\nvalue: 1'))).toEqual([
+      {
+        reason: 'FieldValueForbidden',
+        field: 'metadata.name',
+        message: "Forbidden: priority class names with 'system-' prefix are reserved for system use only. error: system-mine is not a known system priority class",
+      },
+    ]);
+    const old = stored('priorityclasses', more.highPriorityClass);
+    expect(brief(check('priorityclasses', y(more.highPriorityClass.replace('1000000', '1000001')), old))).toEqual(['FieldValueForbidden value']);
   });
 });
