@@ -2,7 +2,7 @@
  * store-bench: the same workload against a ketch cluster and a real etcd cluster of the same size on
  * this machine, printed as one markdown table with ketch/etcd ratios.
  *
- *   npm run bench -- [--seconds 10] [--target both|ketch|etcd] [--out FILE] [--keys 100000] …
+ *   npm run bench -- [--phases fill,put,get,watch] [--seconds 10] [--target both|ketch|etcd] [--out FILE] [--keys 100000] …
  *
  * Progress goes to stderr; the table (and the command line) to stdout, and to --out if given.
  * Member processes are killed on exit, error and Ctrl-C; the temp directory is removed unless
@@ -15,12 +15,14 @@ import { parseArgs } from 'node:util';
 import { killAllMembers } from './cluster.js';
 import { renderReport } from './report.js';
 import type { TargetResult } from './results.js';
-import { benchTarget, type BenchSettings } from './target.js';
+import { benchTarget, PHASES, type BenchSettings } from './target.js';
 import { makeKeySpace } from './workloads.js';
 
 const HELP = `usage: store-bench [flags]
 
   --target both|ketch|etcd   what to run (default both; etcd is skipped when --etcd-bin is missing)
+  --phases LIST              phases to run, of fill,put,get,watch (default all); \`--phases fill\` is
+                             the fill and the RSS with the key space loaded alone
   --seconds N                measured duration of each phase (default 10)
   --warmup-seconds N         unmeasured warm-up before each phase (default 1)
   --out FILE                 also write the markdown report to FILE
@@ -42,6 +44,7 @@ const HELP = `usage: store-bench [flags]
 const { values } = parseArgs({
   options: {
     target: { type: 'string', default: 'both' },
+    phases: { type: 'string', default: PHASES.join(',') },
     seconds: { type: 'string', default: '10' },
     'warmup-seconds': { type: 'string', default: '1' },
     out: { type: 'string' },
@@ -87,6 +90,7 @@ const target = oneOf('target', values.target, ['both', 'ketch', 'etcd'] as const
 const etcdBin = values['etcd-bin'];
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ketch-bench-'));
 const settings: BenchSettings = {
+  phases: new Set(values.phases.split(',').map((p) => oneOf('phases', p.trim(), PHASES))),
   nodes: num('nodes', values.nodes),
   dataDir,
   etcdBin,

@@ -13,8 +13,14 @@ import { emptyResult, latencyRows, loopRows, type TargetResult } from './results
 import { runWatch } from './watch.js';
 import { runFill, runGets, runPuts, type KeySpace } from './workloads.js';
 
+/** The measured phases, in the order they run; the idle and peak RSS rows are always taken. */
+export const PHASES = ['fill', 'put', 'get', 'watch'] as const;
+export type Phase = (typeof PHASES)[number];
+
 export interface BenchSettings {
   readonly nodes: number;
+  /** Which phases run (`--phases fill` is the fill and the RSS with the key space loaded alone). */
+  readonly phases: ReadonlySet<Phase>;
   /** Temp directory; each target's cluster lives in <dataDir>/<kind>. */
   readonly dataDir: string;
   readonly etcdBin: string;
@@ -85,7 +91,7 @@ export async function benchTarget(kind: TargetKind, s: BenchSettings, ks: KeySpa
     memoryRows('rss:idle', 'RSS idle', 'VmRSS');
     const timed = { requestTimeoutMs: s.requestTimeoutMs, until: { warmupMs: s.warmupMs, durationMs: s.durationMs } };
 
-    await phase(`fill ${keyCount} keys`, async () => {
+    if (s.phases.has('fill')) await phase(`fill ${keyCount} keys`, async () => {
       const label = `fill ${keyCount} keys × ${ks.value.length} B, ${s.fillClients} clients`;
       const r = await withConns(addresses, s.fillClients, (conns) => runFill(ks, { label: `[${kind}] fill`, conns, clients: s.fillClients, requestTimeoutMs: s.requestTimeoutMs }));
       record('fill', r);
@@ -94,7 +100,7 @@ export async function benchTarget(kind: TargetKind, s: BenchSettings, ks: KeySpa
       memoryRows('rss:loaded', `RSS with ${keyCount} keys`, 'VmRSS');
     });
 
-    for (const clients of s.putClients) {
+    for (const clients of s.phases.has('put') ? s.putClients : []) {
       const name = `put, ${clients} client${clients === 1 ? '' : 's'}`;
       await phase(name, async () => {
         const r = await withConns(addresses, clients, (conns) => runPuts(ks, { ...timed, label: `[${kind}] ${name}`, conns, clients }));
@@ -103,7 +109,7 @@ export async function benchTarget(kind: TargetKind, s: BenchSettings, ks: KeySpa
       });
     }
 
-    for (const serializable of [false, true]) {
+    for (const serializable of s.phases.has('get') ? [false, true] : []) {
       const name = `get ${serializable ? 'serializable' : 'linearizable'}, ${s.getClients} clients`;
       await phase(name, async () => {
         const r = await withConns(addresses, s.getClients, (conns) => runGets(ks, serializable, { ...timed, label: `[${kind}] ${name}`, conns, clients: s.getClients }));
@@ -113,7 +119,7 @@ export async function benchTarget(kind: TargetKind, s: BenchSettings, ks: KeySpa
     }
 
     const watchName = `watch, ${s.watchers} watchers, ${s.watchWriters} writers`;
-    await phase(watchName, async () => {
+    if (s.phases.has('watch')) await phase(watchName, async () => {
       const r = await withConns(addresses, Math.max(s.watchStreams, s.watchWriters), (conns) =>
         runWatch({ ...timed, ...timed.until, label: `[${kind}] ${watchName}`, conns, watchers: s.watchers, streams: s.watchStreams, writers: s.watchWriters, value: ks.value, drainMs: 10_000 }),
       );

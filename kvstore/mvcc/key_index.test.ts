@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KeyIndex } from './key_index.js';
 import { MvccErrorCode } from './errors.js';
+import type { Revision } from './revision.js';
 
 /** The worked example from key_index.ts: puts at 1, 2, 3; delete at 4; puts at 5, 6. */
 function example(): KeyIndex {
@@ -60,10 +61,10 @@ describe('KeyIndex', () => {
     ];
     for (const c of cases) {
       const ki = example();
-      const keep = new Set<string>();
-      expect(ki.compact(c.at, keep)).toBe(c.empty);
-      expect([...keep]).toEqual(c.keep);
-      const gens = ki.generations.filter((g) => g.revs.length > 0).map((g) => g.revs.map((r) => r.main).join(','));
+      const keep: string[] = [];
+      expect(ki.compact(c.at, (r) => void keep.push(`${r.main}.${r.sub}`))).toBe(c.empty);
+      expect(keep).toEqual(c.keep);
+      const gens = ki.generationMains().map((g) => g.join(','));
       expect(gens, `compact at ${c.at}`).toEqual(c.gens);
       // Reads at and after the compaction revision are unchanged.
       for (let rev = c.at; rev <= 7; rev++) expect(ki.get(rev), `get(${rev}) after compact(${c.at})`).toEqual(example().get(rev));
@@ -74,8 +75,52 @@ describe('KeyIndex', () => {
     const ki = new KeyIndex('k');
     ki.put({ main: 1, sub: 0 });
     ki.tombstone({ main: 2, sub: 0 });
-    const keep = new Set<string>();
-    expect(ki.compact(3, keep)).toBe(true);
-    expect(keep.size).toBe(0);
+    const keep: Revision[] = [];
+    expect(ki.compact(3, (r) => void keep.push(r))).toBe(true);
+    expect(keep).toEqual([]);
+    expect(ki.isEmpty()).toBe(true);
+  });
+
+  it('keeps versions and the creation revision of a generation that compaction trimmed', () => {
+    const ki = new KeyIndex('k');
+    for (let main = 1; main <= 5; main++) ki.put({ main, sub: 0 });
+    ki.compact(2, () => {});
+    expect(ki.generationMains()).toEqual([[2, 3, 4, 5]]);
+    ki.compact(4, () => {});
+    expect(ki.generationMains()).toEqual([[4, 5]]);
+    expect(ki.get(4)).toEqual({ modified: { main: 4, sub: 0 }, created: { main: 1, sub: 0 }, version: 4 });
+    expect(ki.get(9)).toEqual({ modified: { main: 5, sub: 0 }, created: { main: 1, sub: 0 }, version: 5 });
+    // Once that generation ends and is compacted away, the next one counts from its own creation.
+    ki.tombstone({ main: 6, sub: 0 });
+    ki.put({ main: 7, sub: 0 });
+    ki.put({ main: 8, sub: 0 });
+    expect(ki.compact(7, () => {})).toBe(false);
+    expect(ki.generationMains()).toEqual([[7, 8]]);
+    expect(ki.get(8)).toEqual({ modified: { main: 8, sub: 0 }, created: { main: 7, sub: 0 }, version: 2 });
+    expect(ki.compact(8, () => {})).toBe(false);
+    expect(ki.get(8)).toEqual({ modified: { main: 8, sub: 0 }, created: { main: 7, sub: 0 }, version: 2 });
+  });
+
+  it('tells tombstones from puts at the same sub revision, and finds the last sub of a main revision', () => {
+    const ki = new KeyIndex('k');
+    ki.put({ main: 2, sub: 0 });
+    ki.put({ main: 2, sub: 3 });
+    ki.tombstone({ main: 3, sub: 0 });
+    expect(ki.get(2)).toEqual({ modified: { main: 2, sub: 3 }, created: { main: 2, sub: 0 }, version: 2 });
+    expect(ki.get(3)).toBeUndefined();
+    expect(ki.modified).toEqual({ main: 3, sub: 0 });
+    expect(ki.isLive()).toBe(false);
+    expect(ki.since(0)).toEqual([{ main: 2, sub: 3 }, { main: 3, sub: 0 }]);
+  });
+
+  it('grows past the exactly-sized array for a key written many times', () => {
+    const ki = new KeyIndex('k');
+    for (let main = 1; main <= 100; main++) {
+      if (main % 10 === 0) ki.tombstone({ main, sub: 0 });
+      else ki.put({ main, sub: 0 });
+    }
+    expect(ki.generationMains()).toHaveLength(10);
+    expect(ki.get(55)).toEqual({ modified: { main: 55, sub: 0 }, created: { main: 51, sub: 0 }, version: 5 });
+    expect(ki.get(60)).toBeUndefined();
   });
 });

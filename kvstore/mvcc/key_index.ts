@@ -1,72 +1,71 @@
 import { MvccError, MvccErrorCode } from './errors.js';
-import { compareRevisions, revisionLess, ZERO_REVISION, type Revision } from './revision.js';
+import { compareRevisions, ZERO_REVISION, type Revision } from './revision.js';
 
 /**
- * One life of a key: from its creation to its deletion (the tombstone, when there is one, is the
- * last revision of the generation).
- */
-export interface Generation {
-  /** Number of puts in this generation. */
-  ver: number;
-  /** The revision that created the key in this generation. */
-  created: Revision;
-  /** Every revision of the key in this generation, in order. */
-  revs: Revision[];
-}
-
-/**
- * The history of one user key, as a list of generations. A worked example: the key is put at
- * revisions 1.0, 2.0, 3.0, deleted at 4.0, put at 5.0 and 6.0:
+ * The history of one user key: its generations, each one life of the key from its creation to its
+ * deletion (the tombstone, when there is one, is the last revision of the generation). A worked
+ * example: the key is put at revisions 1.0, 2.0, 3.0, deleted at 4.0, put at 5.0 and 6.0:
  *
  *     generations: [ {ver: 3, created: 1.0, revs: [1.0, 2.0, 3.0, 4.0(t)]},
  *                    {ver: 2, created: 5.0, revs: [5.0, 6.0]} ]
  *
  * get(3) finds 3.0 (version 3, created 1.0); get(4) finds nothing (deleted); get(6) finds 6.0
- * (version 2, created 5.0). After a tombstone a new, empty generation is opened.
+ * (version 2, created 5.0).
  *
  * Compacting at revision R keeps, in each generation, the largest revision <= R (so that reads at
  * R still work) and everything after it; a generation whose tombstone is <= R disappears whole.
+ *
+ * Held compactly, as a store has one per key: every generation's revisions as one flat sequence of
+ * numbers, main then sub, with a tombstone's sub stored as -(sub + 1). A tombstone ends its
+ * generation, so the generations need no objects of their own. The first revision lives in two
+ * fields and only the others in an array, so a key with one revision (most keys, after a
+ * compaction) has no array at all. Only the oldest generation can lose revisions to compaction;
+ * what its version count and creation revision were is kept in `trimmed`.
  */
 export class KeyIndex {
   readonly key: string;
-  /** The latest revision of the key. Invariant: the last revision of the last non-empty generation. */
-  modified: Revision = ZERO_REVISION;
-  generations: Generation[] = [];
+  /**
+   * The sequence [main0, sub0, main1, sub1, …] in increasing revision order (a negative sub marks a
+   * tombstone) is [firstMain, firstSub, ...rest]; firstMain is 0 when it is empty (revisions start at 1).
+   * Invariant: firstMain === 0 implies rest is empty.
+   */
+  private firstMain = 0;
+  private firstSub = 0;
+  private rest: number[] = EMPTY_REVS;
+  /** The oldest generation's dropped revisions (for versions) and its creation, after compaction trimmed it. */
+  private trimmed: { readonly dropped: number; readonly created: Revision } | undefined = undefined;
 
   constructor(key: string) {
     this.key = key;
   }
 
-  put(rev: Revision): void {
-    if (!revisionLess(this.modified, rev)) {
-      throw new MvccError(MvccErrorCode.INTERNAL, `put with unexpected smaller revision [${rev.main}.${rev.sub} <= ${this.modified.main}.${this.modified.sub}]`);
-    }
-    if (this.generations.length === 0) this.generations.push({ ver: 0, created: ZERO_REVISION, revs: [] });
-    const g = this.generations[this.generations.length - 1] as Generation;
-    if (g.revs.length === 0) g.created = rev;
-    g.revs.push(rev);
-    g.ver++;
-    this.modified = rev;
+  /** The latest revision of the key (ZERO_REVISION for a key never written). */
+  get modified(): Revision {
+    const n = this.length();
+    return n === 0 ? ZERO_REVISION : this.revisionAt(n - 2);
   }
 
-  /** Records a deletion at rev: the current generation ends, and a new empty one opens. */
+  put(rev: Revision): void {
+    this.append(rev, rev.sub);
+  }
+
+  /** Records a deletion at rev: the current generation ends. */
   tombstone(rev: Revision): void {
-    const g = this.generations[this.generations.length - 1];
-    if (g === undefined || g.revs.length === 0) {
+    if (!this.isLive()) {
       throw new MvccError(MvccErrorCode.INTERNAL, `tombstone on a key that does not exist: ${JSON.stringify(this.key)}`);
     }
-    this.put(rev);
-    this.generations.push({ ver: 0, created: ZERO_REVISION, revs: [] });
+    this.append(rev, -(rev.sub + 1));
   }
 
   /** Whether the key exists (is not deleted) at its latest revision. */
   isLive(): boolean {
-    const g = this.generations[this.generations.length - 1];
-    return g !== undefined && g.revs.length > 0;
+    const n = this.length();
+    return n > 0 && this.num(n - 1) >= 0;
   }
 
+  /** Whether no revision of the key is left. */
   isEmpty(): boolean {
-    return this.generations.length === 1 && (this.generations[0] as Generation).revs.length === 0;
+    return this.firstMain === 0;
   }
 
   /**
@@ -74,38 +73,15 @@ export class KeyIndex {
    * version; undefined if the key did not exist then.
    */
   get(atRev: number): { modified: Revision; created: Revision; version: number } | undefined {
-    const g = this.findGeneration(atRev);
-    if (g === undefined) return undefined;
-    // The last revision in g whose main <= atRev.
-    let lo = 0;
-    let hi = g.revs.length - 1;
-    let n = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if ((g.revs[mid] as Revision).main <= atRev) {
-        n = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
+    const p = this.lastAtOrBefore(atRev);
+    // Nothing yet, or the latest change by then was a deletion.
+    if (p < 0 || this.num(p + 1) < 0) return undefined;
+    const start = this.generationStart(p);
+    const puts = (p - start) / 2 + 1;
+    if (start === 0 && this.trimmed !== undefined) {
+      return { modified: this.revisionAt(p), created: this.trimmed.created, version: this.trimmed.dropped + puts };
     }
-    if (n < 0) return undefined;
-    return { modified: g.revs[n] as Revision, created: g.created, version: g.ver - (g.revs.length - n - 1) };
-  }
-
-  /**
-   * The generation holding the key's state at atRev, or undefined if the key was absent then
-   * (never created yet, or deleted with no later re-creation before atRev).
-   */
-  private findGeneration(atRev: number): Generation | undefined {
-    const last = this.generations.length - 1;
-    for (let i = last; i >= 0; i--) {
-      const g = this.generations[i] as Generation;
-      if (g.revs.length === 0) continue;
-      const tomb = g.revs[g.revs.length - 1] as Revision;
-      // A generation that ended in a tombstone at or before atRev: the key is deleted at atRev.
-      if (i !== last && tomb.main <= atRev) return undefined;
-      if ((g.revs[0] as Revision).main <= atRev) return g;
-    }
-    return undefined;
+    return { modified: this.revisionAt(p), created: this.revisionAt(start), version: puts };
   }
 
   /**
@@ -115,60 +91,135 @@ export class KeyIndex {
   since(rev: number): Revision[] {
     const out: Revision[] = [];
     let lastMain = -1;
-    for (const g of this.generations) {
-      for (const r of g.revs) {
-        if (r.main < rev) continue;
-        if (r.main === lastMain) out[out.length - 1] = r;
-        else out.push(r);
-        lastMain = r.main;
-      }
+    for (let p = 0; p < this.length(); p += 2) {
+      const r = this.revisionAt(p);
+      if (r.main < rev) continue;
+      if (r.main === lastMain) out[out.length - 1] = r;
+      else out.push(r);
+      lastMain = r.main;
     }
     return out;
   }
 
   /**
-   * Drops history older than atRev. Adds to `keep` the revisions that must stay in the backend
+   * Drops history older than atRev. Calls `keep` with the revisions that must stay in the backend
    * (those still visible at some revision >= atRev). Returns whether the whole key can be dropped.
    */
-  compact(atRev: number, keep: Set<string>): boolean {
-    // Find the first generation that is still relevant at atRev: one with a revision > atRev, or the
-    // last generation, or one not ended by a tombstone <= atRev.
-    let gi = 0;
-    while (gi < this.generations.length - 1) {
-      const g = this.generations[gi] as Generation;
-      const tomb = g.revs[g.revs.length - 1] as Revision;
-      if (tomb.main > atRev) break;
-      gi++;
+  compact(atRev: number, keep: (rev: Revision) => void): boolean {
+    const p = this.lastAtOrBefore(atRev);
+    if (p < 0) return this.isEmpty();
+    if (this.num(p + 1) < 0) {
+      // Deleted at or before atRev: every generation up to that tombstone goes.
+      this.trimmed = undefined;
+      this.dropFirst(p + 2);
+      return this.isEmpty();
     }
-    const g = this.generations[gi] as Generation;
-    // Within it, keep the last revision <= atRev (unless it is the tombstone) and all after it.
-    let n = -1;
-    for (let i = 0; i < g.revs.length; i++) if ((g.revs[i] as Revision).main <= atRev) n = i;
-    if (n >= 0) {
-      const isTombstone = gi < this.generations.length - 1 && n === g.revs.length - 1;
-      const r = g.revs[n] as Revision;
-      if (!isTombstone) keep.add(revKey(r));
-      g.revs = g.revs.slice(n);
-      if (isTombstone) {
-        // Deleted at or before atRev, and nothing else in the generation: drop it.
-        g.revs = [];
-      }
+    // p is a put in the oldest generation still relevant: keep it and everything after it.
+    const start = this.generationStart(p);
+    keep(this.revisionAt(p));
+    if (p > 0) {
+      const before = start === 0 ? this.trimmed : undefined;
+      this.trimmed = { dropped: (before?.dropped ?? 0) + (p - start) / 2, created: before?.created ?? this.revisionAt(start) };
+      if (p === start) this.trimmed = before;
+      this.dropFirst(p);
     }
-    this.generations = this.generations.slice(gi);
-    if (g.revs.length === 0 && this.generations.length > 1) this.generations.shift();
-    return this.isEmpty() || this.generations.length === 0;
+    return false;
+  }
+
+  /** The main revisions of each generation, oldest first (for tests and debugging). */
+  generationMains(): number[][] {
+    const gens: number[][] = [];
+    let open = false;
+    for (let p = 0; p < this.length(); p += 2) {
+      if (!open) gens.push([]);
+      (gens[gens.length - 1] as number[]).push(this.num(p));
+      open = this.num(p + 1) >= 0;
+    }
+    return gens;
   }
 
   toString(): string {
-    return `${JSON.stringify(this.key)} modified=${this.modified.main}.${this.modified.sub} generations=${this.generations
-      .map((g) => `{ver=${g.ver} created=${g.created.main} revs=[${g.revs.map((r) => `${r.main}.${r.sub}`).join(',')}]}`)
+    const m = this.modified;
+    return `${JSON.stringify(this.key)} modified=${m.main}.${m.sub} generations=${this.generationMains()
+      .map((g) => `[${g.join(',')}]`)
       .join(' ')}`;
+  }
+
+  private append(rev: Revision, storedSub: number): void {
+    const modified = this.modified;
+    if (compareRevisions(modified, rev) >= 0) {
+      throw new MvccError(MvccErrorCode.INTERNAL, `put with unexpected smaller revision [${rev.main}.${rev.sub} <= ${modified.main}.${modified.sub}]`);
+    }
+    if (this.firstMain === 0) {
+      this.firstMain = rev.main;
+      this.firstSub = storedSub;
+    } else if (this.rest.length < EXACT_UP_TO) {
+      // concat sizes the array exactly; push would reserve room for 16 more numbers, and most keys
+      // only ever have a revision or two.
+      this.rest = this.rest.concat(rev.main, storedSub);
+    } else {
+      this.rest.push(rev.main, storedSub);
+    }
+  }
+
+  /** How many numbers the sequence holds (twice the revisions). */
+  private length(): number {
+    return this.firstMain === 0 ? 0 : 2 + this.rest.length;
+  }
+
+  /** The number at position i of the sequence. */
+  private num(i: number): number {
+    if (i === 0) return this.firstMain;
+    if (i === 1) return this.firstSub;
+    return this.rest[i - 2] as number;
+  }
+
+  /** Drops the first p numbers (p even) of the sequence. */
+  private dropFirst(p: number): void {
+    if (p === 0) return;
+    const n = this.length();
+    if (p >= n) {
+      this.firstMain = 0;
+      this.firstSub = 0;
+      this.rest = EMPTY_REVS;
+      return;
+    }
+    this.firstMain = this.num(p);
+    this.firstSub = this.num(p + 1);
+    this.rest = p + 2 >= n ? EMPTY_REVS : this.rest.slice(p);
+  }
+
+  /** The position where the generation holding position p starts. */
+  private generationStart(p: number): number {
+    let start = p;
+    while (start > 0 && this.num(start - 1) >= 0) start -= 2;
+    return start;
+  }
+
+  /** The revision stored at position p (even). */
+  private revisionAt(p: number): Revision {
+    const sub = this.num(p + 1);
+    return { main: this.num(p), sub: sub < 0 ? -sub - 1 : sub };
+  }
+
+  /** The position of the last revision with main <= atRev, or -1. */
+  private lastAtOrBefore(atRev: number): number {
+    let lo = 0;
+    let hi = this.length() / 2 - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.num(2 * mid) <= atRev) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found < 0 ? -1 : 2 * found;
   }
 }
 
-/** A revision as a map key. */
-export function revKey(r: Revision): string {
-  return `${r.main}.${r.sub}`;
-}
+const EMPTY_REVS: number[] = [];
+/** Up to this many numbers, a key's array of further revisions is copied to grow exactly, not pushed to. */
+const EXACT_UP_TO = 16;
 
 export { compareRevisions };

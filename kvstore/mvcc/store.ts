@@ -1,6 +1,7 @@
 import btreeModule from 'sorted-btree';
 import { MvccError, MvccErrorCode } from './errors.js';
-import { KeyIndex, revKey } from './key_index.js';
+import { History } from './history.js';
+import { KeyIndex } from './key_index.js';
 import type { Revision } from './revision.js';
 import type { Change, DeleteRangeResponse, KeyValue, PutResponse, RangeOptions, RangeResult } from './types.js';
 
@@ -29,13 +30,13 @@ export type CommitObserver = (revision: number, changes: readonly Change[]) => v
  * time, identically on every member.
  *
  * Two structures, as in etcd's mvcc: `index` maps each user key to its KeyIndex (its revisions);
- * `history` maps each store revision to the changes made in it (the backend's content, keyed by
- * revision).
+ * `history` holds the changes made at each store revision (the backend's content, keyed by
+ * revision), packed into byte chunks.
  */
 export class MvccStore {
   private readonly index: BTreeOf<string, KeyIndex> = new BTree<string, KeyIndex>();
-  /** Per revision, its changes by sub revision; compaction leaves holes (undefined) at dropped subs. */
-  private readonly history = new Map<number, Array<Change | undefined>>();
+  /** Every change since compaction, by revision; compaction drops the ones no read can see. */
+  private readonly history = new History();
   /**
    * As etcd's store: a new store is at revision 1, so the first write is revision 2.
    * Invariant: compactRevision <= currentRevision.
@@ -75,9 +76,22 @@ export class MvccStore {
     return this.rangeAt(key, options, this.currentRev);
   }
 
-  /** The changes committed at one revision (undefined if compacted away or not yet written). */
+  /**
+   * The changes committed at one revision by sub revision, with holes where compaction dropped one
+   * (undefined if compacted away or not yet written).
+   */
   changesAt(revision: number): ReadonlyArray<Change | undefined> | undefined {
-    return this.history.get(revision);
+    return this.history.changesAt(revision);
+  }
+
+  /** Whether the change at `rev` is still held (not compacted away). */
+  hasChange(rev: Revision): boolean {
+    return this.history.has(rev);
+  }
+
+  /** Number of changes held, and the bytes holding them (for diagnostics and tests). */
+  historySize(): { changes: number; bytes: number } {
+    return { changes: this.history.size, bytes: this.history.bytes };
   }
 
   /**
@@ -88,11 +102,7 @@ export class MvccStore {
     if (fromRev <= this.compactRev) {
       throw new MvccError(MvccErrorCode.COMPACTED, 'mvcc: required revision has been compacted');
     }
-    for (let rev = fromRev; rev <= Math.min(toRev, this.currentRev); rev++) {
-      const changes = this.history.get(rev);
-      if (changes === undefined) continue;
-      for (const c of changes) if (c !== undefined && visit(rev, c) === false) return;
-    }
+    this.history.forEachBetween(fromRev, Math.min(toRev, this.currentRev), visit);
   }
 
   /** The version of `key` just before revision `rev` (for prev_kv in watch events). */
@@ -104,7 +114,7 @@ export class MvccStore {
   }
 
   private kvAt(rev: Revision): KeyValue | undefined {
-    return this.history.get(rev.main)?.[rev.sub]?.kv;
+    return this.history.kv(rev);
   }
 
   /** @internal Range at a given "current" revision (a write txn reads at its own, pending revision). */
@@ -202,9 +212,9 @@ export class MvccStore {
     for (const o of this.observers) o(revision, changes);
   }
 
-  /** @internal */
-  setPending(revision: number, changes: Change[]): void {
-    this.history.set(revision, changes);
+  /** @internal Records one change of a pending write transaction; returns it as stored. */
+  record(revision: number, sub: number, change: Change): Change {
+    return { type: change.type, kv: this.history.append(revision, sub, change) };
   }
 
   /** @internal Puts the key's KV at rev (used by WriteTxn and by restore). */
@@ -223,24 +233,13 @@ export class MvccStore {
     if (revision > this.currentRev) {
       throw new MvccError(MvccErrorCode.FUTURE_REVISION, 'mvcc: required revision is a future revision');
     }
-    const keep = new Set<string>();
+    const kept: number[] = [];
     const drop: string[] = [];
     this.index.forEachPair((k, ki) => {
-      if (ki.compact(revision, keep)) drop.push(k);
+      if (ki.compact(revision, (r) => void kept.push(r.main, r.sub))) drop.push(k);
     });
     for (const k of drop) this.index.delete(k);
-    let removed = 0;
-    for (const [main, changes] of this.history) {
-      if (main > revision) continue;
-      const kept = changes.map((c, sub) => (keep.has(revKey({ main, sub })) ? c : undefined));
-      if (kept.every((c) => c === undefined)) {
-        this.history.delete(main);
-        removed++;
-      } else {
-        // Keep sub positions stable: a kept change is found by (main, sub).
-        this.history.set(main, kept);
-      }
-    }
+    const removed = this.history.compact(revision, kept);
     this.compactRev = revision;
     return removed;
   }
@@ -253,31 +252,26 @@ export class MvccStore {
     this.compactRev = 0;
   }
 
-  /** Rebuilds state from persisted history (the backend at start-up), in revision order. */
-  restore(revision: number, changes: Array<Change | undefined>, compactRevision: number): void {
-    this.history.set(revision, changes);
+  /**
+   * Rebuilds state from persisted history (the backend at start-up), in revision order. As etcd's
+   * restore, the store is at least at the compaction revision, whose own changes (deletions, say)
+   * may all have been compacted away; `restore(compactRevision, [], compactRevision)` records just that.
+   */
+  restore(revision: number, changes: ReadonlyArray<Change | undefined>, compactRevision: number): void {
     changes.forEach((c, sub) => {
       if (c === undefined) return;
+      this.history.append(revision, sub, c);
       const k = keyString(c.kv.key);
       const ki = this.keyIndexFor(k, true) as KeyIndex;
       if (c.type === 'put') ki.put({ main: revision, sub });
       else if (ki.isLive()) ki.tombstone({ main: revision, sub });
     });
-    this.currentRev = Math.max(this.currentRev, revision);
+    this.currentRev = Math.max(this.currentRev, revision, compactRevision);
     this.compactRev = compactRevision;
   }
 }
 
 const EMPTY = new Uint8Array(0);
-
-/**
- * A compact copy of b. Buffer.from copies small byte strings into Node's shared 8 KiB slabs, which
- * live data fills densely, instead of giving each one an ArrayBuffer of its own.
- */
-function ownBytes(b: Uint8Array): Uint8Array {
-  if (b.length === 0) return EMPTY;
-  return Buffer.from(b);
-}
 
 /**
  * A write transaction: every change gets the same main revision (current + 1) and increasing sub
@@ -308,23 +302,22 @@ export class WriteTxn {
     return at === undefined ? undefined : this.store.getKv(at.modified);
   }
 
-  put(keyIn: Uint8Array, valueIn: Uint8Array, lease: number): PutResponse & { kv: KeyValue } {
+  put(key: Uint8Array, value: Uint8Array, lease: number): PutResponse & { kv: KeyValue } {
     this.assertOpen();
-    // The store keeps every version until compaction: it must own compact copies, not views into
-    // the (much larger) buffers a request was decoded from.
-    const key = ownBytes(keyIn);
-    const value = ownBytes(valueIn);
     const prev = this.get(key);
     const rev = { main: this.revision, sub: this.changes.length };
-    const kv: KeyValue = {
-      key,
-      value,
-      lease,
-      createRevision: prev === undefined ? rev.main : prev.createRevision,
-      modRevision: rev.main,
-      version: prev === undefined ? 1 : prev.version + 1,
-    };
-    this.record({ type: 'put', kv });
+    // The history copies key and value: the store never holds views into request buffers.
+    const { kv } = this.record({
+      type: 'put',
+      kv: {
+        key,
+        value,
+        lease,
+        createRevision: prev === undefined ? rev.main : prev.createRevision,
+        modRevision: rev.main,
+        version: prev === undefined ? 1 : prev.version + 1,
+      },
+    });
     (this.store.keyIndexFor(keyString(key), true) as KeyIndex).put(rev);
     return prev === undefined ? { kv } : { kv, prevKv: prev };
   }
@@ -344,9 +337,11 @@ export class WriteTxn {
     return { deleted: prevKvs.length, prevKvs };
   }
 
-  private record(change: Change): void {
-    if (this.changes.length === 0) this.store.setPending(this.revision, this.changes);
-    this.changes.push(change);
+  /** Adds a change at the next sub revision; reads of this transaction see it at once. */
+  private record(change: Change): Change {
+    const stored = this.store.record(this.revision, this.changes.length, change);
+    this.changes.push(stored);
+    return stored;
   }
 
   /** Commits: the store revision becomes this.revision if anything changed. Returns the changes. */

@@ -80,7 +80,7 @@ export class Backend {
     for await (const key of this.db.keys({ gte: KV_LO, lt: kvKey(compactRevision + 1, 0) })) {
       const main = Number(key.readBigUInt64BE(1));
       const sub = Number(key.readBigUInt64BE(9));
-      if (store.changesAt(main)?.[sub] === undefined) this.staged.push({ type: 'del', key });
+      if (!store.hasChange({ main, sub })) this.staged.push({ type: 'del', key });
     }
   }
 
@@ -123,6 +123,8 @@ export class Backend {
       count++;
     }
     if (main >= 0) store.restore(main, group, meta.compactRevision);
+    // Every change of the last revisions may have been compacted away (deletions); the store is still there.
+    store.restore(meta.compactRevision, [], meta.compactRevision);
     this.logger.info({ consistentIndex: meta.consistentIndex, revision: store.currentRevision, compactRevision: meta.compactRevision, records: count }, 'backend: loaded');
     return meta;
   }
@@ -155,6 +157,7 @@ export class Backend {
       });
       store.restore(main, group, meta.compactRevision);
     }
+    store.restore(meta.compactRevision, [], meta.compactRevision);
     ops.push({ type: 'put', key: keyName(PREFIX.meta, 'applied'), value: codec.pack(meta) });
     await this.db.batch(ops as never, { sync: true } as never);
     return meta;

@@ -2,6 +2,7 @@ import { crc32 } from 'node:zlib';
 import type { Logger } from 'pino';
 import { MemoryStorage, type ConfState, type Entry, type HardState, type Snapshot, type Storage } from '../../raft/index.js';
 import { codec, key1, keyU64, prefixEnd, PREFIX, readU64, type Db } from './db.js';
+import { EntryArena } from './entry_arena.js';
 import { StoreError, StoreErrorCode } from './errors.js';
 
 /** What a Ready asks to be made durable. */
@@ -14,7 +15,9 @@ export interface PersistBatch {
 /**
  * The raft log, hard state and snapshot metadata, durable in LevelDB. The log since the last
  * snapshot is also kept in memory (a MemoryStorage), because the consensus core reads its log
- * synchronously; every write goes to LevelDB first, with fsync when the Ready demands it.
+ * synchronously; every write goes to LevelDB first, with fsync when the Ready demands it. The
+ * in-memory entries hold compact copies of their data (an EntryArena), not views into the request
+ * or frame buffers they were decoded from.
  *
  * Each entry is stored with a CRC-32 of its contents. At start-up the log is verified: a bad entry
  * at the very end is a torn write from a crash and is truncated; a bad entry anywhere else, or a
@@ -22,6 +25,7 @@ export interface PersistBatch {
  */
 export class DiskRaftStorage implements Storage {
   private readonly mem: MemoryStorage;
+  private readonly arena = new EntryArena();
 
   private constructor(
     private readonly db: Db,
@@ -126,7 +130,7 @@ export class DiskRaftStorage implements Storage {
     if (batch.hardState !== undefined) ops.push({ type: 'put', key: key1(PREFIX.hardState), value: codec.pack(batch.hardState) });
     if (ops.length > 0) await this.db.batch(ops as never, { sync } as never);
     if (batch.snapshot !== undefined) this.mem.applySnapshot(batch.snapshot);
-    this.mem.append(batch.entries);
+    this.mem.append(this.arena.ownAll(batch.entries));
     if (batch.hardState !== undefined) this.mem.setHardState(batch.hardState);
   }
 

@@ -26,7 +26,9 @@ export function encodeRequest(id: number, r: InternalRequest): Uint8Array {
 }
 
 export function decodeRequest(data: Uint8Array): Envelope {
-  return codec.unpack(data) as Envelope;
+  // msgpackr caches a DataView on the buffer it reads; a throwaway view takes it, not the entry's
+  // data, which the raft log keeps until the next snapshot.
+  return codec.unpack(Buffer.from(data.buffer, data.byteOffset, data.byteLength)) as Envelope;
 }
 
 /** The context of a membership change entry: the member's record and the proposer's request id. */

@@ -12,7 +12,7 @@ const entry = { term: 2, index: 7, type: 'normal' as const, data: bytes(0, 255, 
 const env = { from: 2, to: 1, term: 3 };
 
 /** One message of every type, so a new type that the codec does not check fails to compile here. */
-const samples: { [T in MessageType]: Extract<Message, { type: T }> } = {
+const samples: { [T in MessageType]: Message & { type: T } } = {
   MsgApp: { ...env, type: 'MsgApp', index: 6, logTerm: 2, commit: 5, entries: [entry, { ...entry, index: 8, type: 'confChange', data: bytes() }] },
   MsgAppResp: { ...env, type: 'MsgAppResp', index: 8, reject: true, rejectHint: 4, logTerm: 1 },
   MsgVote: { ...env, type: 'MsgVote', index: 8, logTerm: 2, transfer: false },

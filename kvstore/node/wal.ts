@@ -12,6 +12,7 @@ import {
   type Snapshot,
   type Storage,
 } from '../../raft/index.js';
+import { EntryArena } from './entry_arena.js';
 import { StoreError, StoreErrorCode } from './errors.js';
 import type { PersistBatch } from './raft_storage.js';
 import { encodeRecords, type WalRecord } from './wal_record.js';
@@ -63,6 +64,8 @@ export class WalRaftStorage implements Storage {
   /** Whether records were written since the last fdatasync. */
   private unsynced = false;
   private spare: Promise<void> | undefined;
+  /** The in-memory entries' data, copied out of the buffers it arrived in (as DiskRaftStorage does). */
+  private readonly arena = new EntryArena();
 
   private constructor(
     private readonly dir: string,
@@ -185,7 +188,7 @@ export class WalRaftStorage implements Storage {
       else if (sync && this.unsynced) await this.guard(() => this.sync());
 
       if (snap !== undefined) this.mem.applySnapshot(snap);
-      this.mem.append(entries);
+      this.mem.append(this.arena.ownAll(entries));
       if (batch.hardState !== undefined) this.mem.setHardState(batch.hardState);
     });
   }
