@@ -155,6 +155,15 @@ describe('ketch jepsen run (argument handling; the runs themselves are in jepsen
     expect(await ketchJepsen('run', '--out', dir, '--nemesis', 'meteor')).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown nemesis "meteor"') });
     expect(await ketchJepsen('run', '--out', dir, '--workload', 'bank')).toMatchObject({ code: 2, stderr: expect.stringContaining('--workload bank: unknown (known: register, watch, set, append, lease-lock)') });
     expect(await ketchJepsen('run', '--out', dir, '--target', 'zookeeper')).toMatchObject({ code: 2, stderr: expect.stringContaining('--target zookeeper: expected ketch or etcd') });
+    expect(await ketchJepsen('run', '--out', dir, '--net', 'moon')).toMatchObject({ code: 2, stderr: expect.stringContaining('--net moon: expected loopback, netns or docker') });
+  });
+
+  it('exits 2 before starting anything for packet loss in loopback mode, saying why', async () => {
+    const r = await ketchJepsen('run', '--out', path.join(dir, 'loss'), '--nemesis', 'kill,loss', '--time', '1s');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('loss is not supported here');
+    expect(r.stderr).toContain('TCP streams through the peer proxy');
+    expect(r.stderr).not.toContain('starting');
   });
 });
 

@@ -6,7 +6,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { NetnsNetwork } from '../kvstore/cluster/index.js';
 import { checkHistory } from '../jepsen-style-tests/checkers/run_checks.js';
+import { dockerUnavailableReason } from '../jepsen-style-tests/harness/docker_cluster.js';
 import { findEtcd } from '../jepsen-style-tests/harness/etcd_cluster.js';
 import { isWorkloadName, WORKLOAD_NAMES } from '../jepsen-style-tests/harness/workload.js';
 import { parseNemesis, runTest } from '../jepsen-style-tests/harness/run.js';
@@ -20,7 +22,10 @@ const HELP = `usage: ketch jepsen run --workload W --nemesis N[,N...] --out DIR 
                                append     list-append transactions (lost, duplicated, non-monotonic, cycles)
                                lease-lock a lock on a leased key; fenced writes (mutual exclusion)
   --nemesis LIST               kill, kill-leader, kill-all, pause, partition-halves,
-                               partition-leader, partition-bridge, partition-asym, none
+                               partition-leader, partition-bridge, partition-asym,
+                               delay (100 ms +- 50 ms on every peer link), loss (20% of packets;
+                               netns mode only), member (remove a member, add it back), none;
+                               several, comma-separated, take turns
   --nodes 3|5                  cluster size (default 3)
   --time DURATION              how long clients run, e.g. 30s (default 30s)
   --rate N                     operations per second over all clients (default: as fast as they go)
@@ -29,6 +34,11 @@ const HELP = `usage: ketch jepsen run --workload W --nemesis N[,N...] --out DIR 
                                e.g. "--unsafe-stale-reads"
   --target ketch|etcd          the system under test: ketch store processes (default), or a real etcd
                                cluster (the etcd binary on PATH, or ETCD_BIN), same proxy and nemeses
+  --net loopback|netns|docker  loopback (default): members on 127.0.0.1, partitions and delay through
+                               a proxy on each peer link; netns (root on Linux): a network namespace
+                               and IP per member on a bridge, partitions and loss as nftables drops,
+                               delay through tc netem where the kernel has it; docker: a container
+                               per member, built from the Dockerfile (process faults only)
   --seed N                     seed for the workload's and nemesis's choices (default 1)
   --out DIR                    where history.jsonl, results.json and report.html go
 `;
@@ -62,6 +72,7 @@ export async function runJepsenRunCommand(argv: readonly string[]): Promise<numb
         concurrency: { type: 'string', default: '10' },
         'store-args': { type: 'string', default: '' },
         target: { type: 'string', default: 'ketch' },
+        net: { type: 'string', default: 'loopback' },
         seed: { type: 'string', default: '1' },
         out: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -83,6 +94,10 @@ export async function runJepsenRunCommand(argv: readonly string[]): Promise<numb
     const target = values.target;
     if (target !== 'ketch' && target !== 'etcd') throw new Error(`--target ${target}: expected ketch or etcd`);
     if (target === 'etcd' && findEtcd() === undefined) throw new Error('--target etcd: no etcd binary on PATH (install etcd-server, or set ETCD_BIN)');
+    const net = values.net;
+    if (net !== 'loopback' && net !== 'netns' && net !== 'docker') throw new Error(`--net ${net}: expected loopback, netns or docker`);
+    const why = net === 'netns' ? NetnsNetwork.unavailableReason() : net === 'docker' ? await dockerUnavailableReason() : undefined;
+    if (why !== undefined) throw new Error(`--net ${net}: unavailable here: ${why}`);
     const nodes = Number(values.nodes);
     if (nodes !== 3 && nodes !== 5) throw new Error('--nodes must be 3 or 5');
     const log = (line: string): void => void process.stderr.write(`jepsen: ${line}\n`);
@@ -95,6 +110,7 @@ export async function runJepsenRunCommand(argv: readonly string[]): Promise<numb
       concurrency: Number(values.concurrency),
       storeArgs: values['store-args'].split(' ').filter((s) => s.length > 0),
       target,
+      net,
       outDir: values.out,
       seed: Number(values.seed),
       log,
@@ -107,6 +123,7 @@ export async function runJepsenRunCommand(argv: readonly string[]): Promise<numb
       nemesis: values.nemesis,
       nodes,
       target: values.target,
+      net,
       operations: verdict.operations.length,
       valid: valid === true,
       checkers: Object.fromEntries(verdict.checkers.map((c) => [c.name, c.json])),
@@ -116,7 +133,7 @@ export async function runJepsenRunCommand(argv: readonly string[]): Promise<numb
     await writeFile(
       path.join(values.out, 'report.html'),
       renderReport({
-        title: `${values.target}: ${workload} under ${values.nemesis}`,
+        title: `${values.target}: ${workload} under ${values.nemesis}${net === 'loopback' ? '' : ` (${net})`}`,
         verdicts: verdict.checkers.map((c) => ({ checker: c.name, valid: c.valid, detail: c.summary })),
         anomalies: verdict.checkers.flatMap((c) => c.anomalies.map((a) => ({ checker: c.name, ...a }))),
         operations: verdict.operations,

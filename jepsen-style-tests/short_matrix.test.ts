@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { checkLinearizability, readOperations, registerModel } from './checkers/linearizability/index.js';
 import { checkHistory, type RunVerdict } from './checkers/run_checks.js';
 import { findEtcd } from './harness/etcd_cluster.js';
-import { parseNemesis, runTest } from './harness/run.js';
+import { parseNemesis, runTest, type RunResult } from './harness/run.js';
 import type { WorkloadName } from './harness/workload.js';
 
 /**
@@ -18,7 +18,7 @@ afterAll(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
 
-async function runWorkload(workload: WorkloadName, name: string, nemesis: string, storeArgs: string[] = [], target: 'ketch' | 'etcd' = 'ketch'): Promise<{ historyPath: string }> {
+async function runWorkload(workload: WorkloadName, name: string, nemesis: string, storeArgs: string[] = [], target: 'ketch' | 'etcd' = 'ketch'): Promise<RunResult> {
   const outDir = path.join(tmpdir(), `ketch-jepsen-${name}-${process.pid}`);
   dirs.push(outDir);
   await rm(outDir, { recursive: true, force: true });
@@ -37,11 +37,11 @@ async function runWorkload(workload: WorkloadName, name: string, nemesis: string
   });
 }
 
-async function run(name: string, nemesis: string, storeArgs: string[] = []): Promise<{ linearizable: unknown; operations: number }> {
+async function run(name: string, nemesis: string, storeArgs: string[] = []): Promise<{ linearizable: unknown; operations: number; faults: string[] }> {
   const res = await runWorkload('register', name, nemesis, storeArgs);
   const ops = readOperations(await readFile(res.historyPath, 'utf8'), res.historyPath, registerModel);
   const report = checkLinearizability(ops, registerModel, { timeoutMs: 60_000 });
-  return { linearizable: report.linearizable, operations: ops.length };
+  return { linearizable: report.linearizable, operations: ops.length, faults: res.windows.filter((w) => w.endNs !== undefined).map((w) => w.kind) };
 }
 
 describe('Jepsen-style short matrix (register workload)', () => {
@@ -53,6 +53,13 @@ describe('Jepsen-style short matrix (register workload)', () => {
 
   it('stays linearizable through kill -9 of the leader and pauses', async () => {
     const r = await run('kill', 'kill-leader,pause,kill');
+    expect(r.operations).toBeGreaterThan(200);
+    expect(r.linearizable).toBe(true);
+  }, 150_000);
+
+  it('stays linearizable through delay on every peer link and a member removed and added back', async () => {
+    const r = await run('delay-member', 'delay,member');
+    expect(r.faults).toEqual(['delay', 'member']);
     expect(r.operations).toBeGreaterThan(200);
     expect(r.linearizable).toBe(true);
   }, 150_000);

@@ -3,8 +3,9 @@
 # Needs root (or sudo) only when something is actually missing.
 set -euo pipefail
 
-# package:command pairs: etcdctl drives the store tests; etcd is the reference they compare against.
-NEEDED=("etcd-client:etcdctl" "etcd-server:etcd")
+# package:command pairs: etcdctl drives the store tests; etcd is the reference they compare against;
+# nft (nftables) makes the packet drops of the Jepsen-style suite's netns mode (its tests run as root).
+NEEDED=("etcd-client:etcdctl" "etcd-server:etcd" "nftables:nft")
 
 missing=()
 for pair in "${NEEDED[@]+"${NEEDED[@]}"}"; do

@@ -1,9 +1,21 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import { freePort, type LocalMember } from '../../kvstore/cluster/index.js';
+import {
+  freePort,
+  isRunning,
+  killProcess,
+  memberFlagsOnHost,
+  pipeWithDelay,
+  ProxyFaults,
+  spawnLogged,
+  stopProcess,
+  waitMembersHealthy,
+  type LinkDegradation,
+  type LocalMember,
+} from '../../kvstore/cluster/index.js';
 import type { ClusterControl } from './cluster.js';
 
 export interface EtcdClusterOptions {
@@ -40,13 +52,17 @@ type Link = readonly [LocalMember, LocalMember];
 export class EtcdCluster implements ClusterControl {
   readonly members: LocalMember[] = [];
   private readonly proxies: EtcdPeerProxy[] = [];
-  private readonly cutLinks = new Set<string>();
   private readonly host = '127.0.0.1';
+  private readonly faults: ProxyFaults;
+  /** Members re-added at runtime, which start with `--initial-cluster-state existing`. */
+  private readonly joining = new Set<string>();
 
   private constructor(
     private readonly opts: EtcdClusterOptions,
     private readonly bin: string,
-  ) {}
+  ) {
+    this.faults = new ProxyFaults(opts.peerProxy === true);
+  }
 
   static async create(opts: EtcdClusterOptions): Promise<EtcdCluster> {
     const bin = opts.bin ?? findEtcd();
@@ -63,48 +79,37 @@ export class EtcdCluster implements ClusterControl {
     return this.members.map((m) => `${this.host}:${m.clientPort}`);
   }
 
-  private advertisedPeerUrl(m: LocalMember): string {
+  peerUrl(m: LocalMember): string {
     return `http://${this.host}:${m.proxyPort ?? m.peerPort}`;
   }
 
+  metricsUrl(m: LocalMember): string {
+    return `http://${this.host}:${m.metricsPort}`;
+  }
+
   private args(m: LocalMember): string[] {
-    const h = this.host;
-    return [
-      '--name', m.name,
-      '--data-dir', m.dataDir,
-      '--listen-client-urls', `http://${h}:${m.clientPort}`,
-      '--advertise-client-urls', `http://${h}:${m.clientPort}`,
-      '--listen-peer-urls', `http://${h}:${m.peerPort}`,
-      '--initial-advertise-peer-urls', this.advertisedPeerUrl(m),
-      '--listen-metrics-urls', `http://${h}:${m.metricsPort}`,
-      '--initial-cluster', this.members.map((x) => `${x.name}=${this.advertisedPeerUrl(x)}`).join(','),
-      '--initial-cluster-state', 'new',
-      '--initial-cluster-token', 'ketch-jepsen',
-      '--heartbeat-interval', '100',
-      '--election-timeout', '1000',
-      ...(this.opts.etcdArgs ?? []),
-    ];
+    return memberFlagsOnHost(this.host, m, {
+      advertisePeerUrl: this.peerUrl(m),
+      initialCluster: this.members.map((x) => `${x.name}=${this.peerUrl(x)}`).join(','),
+      state: this.joining.has(m.name) ? 'existing' : 'new',
+      token: 'ketch-jepsen',
+      extra: this.opts.etcdArgs ?? [],
+    });
   }
 
   async start(m: LocalMember): Promise<void> {
-    if (m.process !== undefined && m.process.exitCode === null && m.process.signalCode === null) return;
+    if (isRunning(m.process)) return;
     await mkdir(this.opts.dataDir, { recursive: true });
-    const log = createWriteStream(path.join(this.opts.dataDir, `${m.name}.log`), { flags: 'a' });
-    const child = spawn(this.bin, this.args(m), { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout?.pipe(log);
-    child.stderr?.pipe(log);
-    m.process = child;
+    m.process = spawnLogged(this.bin, this.args(m), path.join(this.opts.dataDir, `${m.name}.log`));
   }
 
   async startAll(): Promise<void> {
     if (this.opts.peerProxy && this.proxies.length === 0) {
-      const byUrl = new Map(this.members.map((m) => [this.advertisedPeerUrl(m), m]));
+      const byUrl = new Map(this.members.map((m) => [this.peerUrl(m), m]));
       for (const m of this.members) {
         const isCut = (from: LocalMember | undefined, to: LocalMember | undefined): boolean =>
-          from !== undefined && to !== undefined
-            ? this.cutLinks.has(`${from.name}>${to.name}`)
-            : [...this.cutLinks].some((l) => l.startsWith(`${(from ?? to)?.name}>`) || l.endsWith(`>${(from ?? to)?.name}`));
-        const p = new EtcdPeerProxy(m, m.peerPort, byUrl, isCut, this.host);
+          from !== undefined && to !== undefined ? this.faults.isCut(from.name, to.name) : this.faults.touches((from ?? to)?.name);
+        const p = new EtcdPeerProxy(m, m.peerPort, byUrl, isCut, this.host, () => this.faults.delayMs());
         await p.listen(m.proxyPort as number);
         this.proxies.push(p);
       }
@@ -117,56 +122,39 @@ export class EtcdCluster implements ClusterControl {
   }
 
   async kill(m: LocalMember): Promise<void> {
-    const p = m.process;
-    if (p === undefined || p.exitCode !== null || p.signalCode !== null) return;
-    const exited = new Promise((resolve) => p.once('exit', resolve));
-    p.kill('SIGKILL');
-    await exited;
+    await killProcess(m.process);
   }
 
   cut(links: readonly Link[]): void {
-    if (this.proxies.length === 0) throw new Error('EtcdCluster.cut needs peerProxy: true');
-    this.cutLinks.clear();
-    for (const [from, to] of links) this.cutLinks.add(`${from.name}>${to.name}`);
+    this.faults.cut(links);
     for (const p of this.proxies) p.enforce();
   }
 
+  unsupportedReason(d: LinkDegradation): string | undefined {
+    return this.faults.unsupportedReason(d);
+  }
+
+  degrade(d: LinkDegradation): void {
+    this.faults.degrade(d);
+  }
+
   heal(): void {
-    this.cutLinks.clear();
+    this.faults.heal();
+  }
+
+  /** etcd learns a re-added member's id from the cluster; it only needs empty data and `existing`. */
+  async rejoin(m: LocalMember): Promise<void> {
+    if (isRunning(m.process)) throw new Error(`rejoin: member ${m.name} is still running`);
+    await rm(m.dataDir, { recursive: true, force: true });
+    this.joining.add(m.name);
   }
 
   async waitHealthy(timeoutMs = 30_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (const m of this.members) {
-      for (;;) {
-        if (m.process !== undefined && (m.process.exitCode !== null || m.process.signalCode !== null)) {
-          throw new Error(`member ${m.name} exited (${m.process.signalCode ?? m.process.exitCode}); see its log`);
-        }
-        try {
-          const res = await fetch(`http://${this.host}:${m.metricsPort}/health`, { signal: AbortSignal.timeout(2000) });
-          if (res.ok) break;
-        } catch {
-          // not up yet
-        }
-        if (Date.now() > deadline) throw new Error(`member ${m.name} not healthy within ${timeoutMs} ms`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
+    await waitMembersHealthy(this.members, (m) => `${this.metricsUrl(m)}/health`, timeoutMs);
   }
 
   async stopAll(): Promise<void> {
-    await Promise.all(
-      this.members.map(async (m) => {
-        const p = m.process;
-        if (p === undefined || p.exitCode !== null || p.signalCode !== null) return;
-        const exited = new Promise((resolve) => p.once('exit', resolve));
-        p.kill('SIGCONT');
-        p.kill('SIGTERM');
-        const timer = setTimeout(() => p.kill('SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(timer);
-      }),
-    );
+    await Promise.all(this.members.map((m) => stopProcess(m.process)));
     for (const p of this.proxies) await p.close();
     this.proxies.length = 0;
   }
@@ -188,6 +176,8 @@ class EtcdPeerProxy {
      */
     private readonly isCut: (from: LocalMember | undefined, to: LocalMember | undefined) => boolean,
     private readonly host: string,
+    /** Asked per chunk, both directions: how long to hold it back (the delay nemesis). */
+    private readonly delayMs: () => number,
   ) {
     this.server = net.createServer((client) => this.accept(client));
   }
@@ -265,8 +255,8 @@ class EtcdPeerProxy {
     upstream.on('close', drop);
     upstream.on('connect', () => {
       upstream.write(head);
-      client.pipe(upstream);
-      upstream.pipe(client);
+      pipeWithDelay(client, upstream, this.delayMs);
+      pipeWithDelay(upstream, client, this.delayMs);
       client.resume();
     });
   }

@@ -1,5 +1,6 @@
-import type { LocalMember } from '../../kvstore/cluster/index.js';
+import type { LinkDegradation, LocalMember } from '../../kvstore/cluster/index.js';
 import type { ClusterControl } from './cluster.js';
+import { MembershipChanger } from './member_change.js';
 
 /** A fault the nemesis can inject, and how to heal it. */
 export type NemesisKind =
@@ -11,6 +12,9 @@ export type NemesisKind =
   | 'partition-leader'
   | 'partition-bridge'
   | 'partition-asym'
+  | 'delay'
+  | 'loss'
+  | 'member'
   | 'none';
 
 export const NEMESIS_KINDS: readonly NemesisKind[] = [
@@ -22,12 +26,35 @@ export const NEMESIS_KINDS: readonly NemesisKind[] = [
   'partition-leader',
   'partition-bridge',
   'partition-asym',
+  'delay',
+  'loss',
+  'member',
   'none',
 ];
+
+/**
+ * What the network nemeses do to every peer link: `delay` adds 100 ms ± 50 ms one way (several
+ * heartbeats, a tenth of an election timeout: slow, not partitioned), `loss` drops 20% of packets
+ * (TCP retransmits them, so raft sees stalls and reordering of its timers, not lost messages).
+ */
+export const DEGRADATIONS = {
+  delay: { delayMs: 100, jitterMs: 50 },
+  loss: { lossPercent: 20 },
+} as const satisfies Record<string, LinkDegradation>;
 
 /** Kinds that cut network links (they need the peer proxy). */
 export function isPartition(kind: NemesisKind): boolean {
   return kind.startsWith('partition-');
+}
+
+/** Kinds that slow or drop traffic on every peer link (delay, loss). */
+export function isDegradation(kind: NemesisKind): kind is keyof typeof DEGRADATIONS {
+  return kind in DEGRADATIONS;
+}
+
+/** Kinds that act on the network between members (in loopback mode, through the peer proxies). */
+export function needsNetwork(kind: NemesisKind): boolean {
+  return isPartition(kind) || isDegradation(kind);
 }
 
 type Link = readonly [LocalMember, LocalMember];
@@ -51,7 +78,7 @@ export interface NemesisWindow {
 export async function findLeader(cluster: ClusterControl): Promise<LocalMember | undefined> {
   for (const m of cluster.members) {
     try {
-      const res = await fetch(`http://127.0.0.1:${m.metricsPort}/metrics`, { signal: AbortSignal.timeout(1000) });
+      const res = await fetch(`${cluster.metricsUrl(m)}/metrics`, { signal: AbortSignal.timeout(1000) });
       if ((await res.text()).includes('\netcd_server_is_leader 1')) return m;
     } catch {
       // down or paused
@@ -63,11 +90,13 @@ export async function findLeader(cluster: ClusterControl): Promise<LocalMember |
 /**
  * Injects one fault at a time on a schedule: a fault for `faultMs`, then healing for `healMs`.
  * Process faults (crash with SIGKILL and restart from the data directory, pause with SIGSTOP and
- * resume) and network partitions through the cluster's peer proxies.
+ * resume), a membership change (remove a member, add it back as a new one), network partitions,
+ * and delay or loss on every peer link (each as the cluster's mode can: see ClusterControl).
  */
 export class ProcessNemesis {
   readonly windows: NemesisWindow[] = [];
   private stopped = false;
+  private readonly membership: MembershipChanger;
 
   constructor(
     private readonly cluster: ClusterControl,
@@ -75,7 +104,9 @@ export class ProcessNemesis {
     private readonly nowNs: () => number,
     private readonly random: () => number,
     private readonly log: (line: string) => void,
-  ) {}
+  ) {
+    this.membership = new MembershipChanger(cluster, log);
+  }
 
   async run(faultMs: number, healMs: number, untilMs: number): Promise<void> {
     let i = 0;
@@ -86,30 +117,41 @@ export class ProcessNemesis {
         await sleep(faultMs);
         continue;
       }
-      if (isPartition(kind)) {
-        const { links, targets } = await this.partition(kind);
-        const w: NemesisWindow = { kind, targets: targets.map((m) => m.name), startNs: this.nowNs() };
-        this.windows.push(w);
-        this.log(`nemesis: ${kind} ${w.targets.join(',')} (${links.length} links cut)`);
-        this.cluster.cut(links);
-        await sleep(faultMs);
-        this.cluster.heal();
-        w.endNs = this.nowNs();
-        this.log(`nemesis: healed ${kind}`);
-        await this.waitRecovered(untilMs);
-        continue;
-      }
-      const targets = await this.pickTargets(kind);
-      const w: NemesisWindow = { kind, targets: targets.map((m) => m.name), startNs: this.nowNs() };
+      const fault = await this.plan(kind);
+      const w: NemesisWindow = { kind, targets: fault.targets.map((m) => m.name), startNs: this.nowNs() };
       this.windows.push(w);
-      this.log(`nemesis: ${kind} ${w.targets.join(',')}`);
-      await this.inject(kind, targets);
+      this.log(`nemesis: ${kind} ${fault.description}`);
+      await fault.inject();
       await sleep(faultMs);
-      await this.heal(kind, targets);
+      await fault.heal();
       w.endNs = this.nowNs();
       this.log(`nemesis: healed ${kind}`);
       await this.waitRecovered(untilMs);
     }
+  }
+
+  /** What one fault of `kind` does this time: whom it is about, and how to inject and heal it. */
+  private async plan(kind: Exclude<NemesisKind, 'none'>): Promise<{ targets: LocalMember[]; description: string; inject: () => Promise<void>; heal: () => Promise<void> }> {
+    if (isPartition(kind)) {
+      const { links, targets } = await this.partition(kind);
+      return {
+        targets,
+        description: `${targets.map((m) => m.name).join(',')} (${links.length} links cut)`,
+        inject: async () => this.cluster.cut(links),
+        heal: async () => this.cluster.heal(),
+      };
+    }
+    if (isDegradation(kind)) {
+      const d: LinkDegradation = DEGRADATIONS[kind];
+      return {
+        targets: [...this.cluster.members],
+        description: `on every peer link (${JSON.stringify(d)})`,
+        inject: async () => this.cluster.degrade(d),
+        heal: async () => this.cluster.heal(),
+      };
+    }
+    const targets = await this.pickTargets(kind);
+    return { targets, description: targets.map((m) => m.name).join(','), inject: () => this.inject(kind, targets), heal: () => this.heal(kind, targets) };
   }
 
   /**
@@ -185,14 +227,16 @@ export class ProcessNemesis {
   private async inject(kind: NemesisKind, targets: LocalMember[]): Promise<void> {
     for (const m of targets) {
       if (kind === 'pause') this.cluster.signal(m, 'SIGSTOP');
+      else if (kind === 'member') await this.membership.remove(m);
       else await this.cluster.kill(m);
     }
   }
 
-  /** Heals a fault: resumes paused members, restarts killed ones from their data. */
+  /** Heals a fault: resumes paused members, restarts killed ones from their data, adds removed ones back. */
   async heal(kind: NemesisKind, targets: LocalMember[]): Promise<void> {
     for (const m of targets) {
       if (kind === 'pause') this.cluster.signal(m, 'SIGCONT');
+      else if (kind === 'member') await this.membership.addBack(m);
       else await this.cluster.start(m);
     }
   }

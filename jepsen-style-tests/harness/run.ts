@@ -2,8 +2,10 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LocalCluster } from '../../kvstore/cluster/index.js';
 import type { ClusterControl } from './cluster.js';
+import { DOCKER_NETWORK_FAULTS_UNSUPPORTED, DockerCluster } from './docker_cluster.js';
 import { EtcdCluster } from './etcd_cluster.js';
-import { isPartition, NEMESIS_KINDS, ProcessNemesis, sleep, type NemesisKind, type NemesisWindow } from './nemesis.js';
+import { DEGRADATIONS, isDegradation, NEMESIS_KINDS, needsNetwork, ProcessNemesis, sleep, type NemesisKind, type NemesisWindow } from './nemesis.js';
+import { UnsupportedFaultError } from '../../kvstore/cluster/index.js';
 import { HistoryRecorder } from './recorder.js';
 import { RegisterWorkload } from './register.js';
 import { AppendWorkload } from './append.js';
@@ -11,6 +13,9 @@ import { LeaseLockWorkload } from './lease_lock.js';
 import { SetWorkload } from './set.js';
 import { WatchWorkload } from './watch.js';
 import type { Workload, WorkloadContext, WorkloadName } from './workload.js';
+
+/** Where a run's members live (see RunOptions.net). */
+export type ClusterNet = 'loopback' | 'netns' | 'docker';
 
 export interface RunOptions {
   readonly workload: WorkloadName;
@@ -22,6 +27,13 @@ export interface RunOptions {
   readonly storeArgs: readonly string[];
   /** The system under test: ketch store processes, or a real etcd cluster (the etcd binary). */
   readonly target?: 'ketch' | 'etcd';
+  /**
+   * Where members run and how faults reach the network: 'loopback' (default; no root, partitions
+   * and delay through peer proxies) or 'netns' (root on Linux: a namespace and IP per member,
+   * partitions and loss as nftables drops) or 'docker' (a container per member, built from the
+   * project's Dockerfile through testcontainers; process faults only). netns and docker: ketch only.
+   */
+  readonly net?: ClusterNet;
   readonly outDir: string;
   readonly seed: number;
   readonly log: (line: string) => void;
@@ -64,15 +76,31 @@ export async function runTest(o: RunOptions): Promise<RunResult> {
   // run's cluster from its data, and its old revisions would be checked against the new history.
   await rm(path.join(o.outDir, 'cluster'), { recursive: true, force: true });
   const dataDir = path.join(o.outDir, 'cluster');
-  const peerProxy = o.nemesis.some(isPartition);
+  const net = o.net ?? 'loopback';
+  if (net !== 'loopback' && o.target === 'etcd') throw new Error(`--net ${net} runs ketch members only (use --target ketch)`);
+  const networkKinds = o.nemesis.filter(needsNetwork);
+  if (net === 'docker' && networkKinds.length > 0) throw new UnsupportedFaultError(networkKinds.join(','), DOCKER_NETWORK_FAULTS_UNSUPPORTED);
+  const peerProxy = net === 'loopback' && networkKinds.length > 0;
   const cluster: ClusterControl =
     o.target === 'etcd'
       ? await EtcdCluster.create({ nodes: o.nodes, dataDir, etcdArgs: o.storeArgs, peerProxy })
-      : await LocalCluster.create({ nodes: o.nodes, dataDir, storeArgs: o.storeArgs, peerProxy });
+      : net === 'docker'
+        ? await DockerCluster.create({ nodes: o.nodes, dataDir, storeArgs: o.storeArgs })
+        : await LocalCluster.create({ nodes: o.nodes, dataDir, storeArgs: o.storeArgs, peerProxy, net });
+  // A fault this cluster cannot inject fails the run before it starts, saying why, rather than
+  // running without it and reporting a verdict for faults that never happened.
+  for (const kind of o.nemesis.filter(isDegradation)) {
+    const reason = cluster.unsupportedReason(DEGRADATIONS[kind]);
+    if (reason !== undefined) {
+      await cluster.stopAll();
+      throw new UnsupportedFaultError(kind, reason);
+    }
+  }
   const historyPath = path.join(o.outDir, 'history.jsonl');
   const history = new HistoryRecorder(historyPath);
   const random = seededRandom(o.seed);
-  o.log(`starting ${o.nodes} ${o.target ?? 'ketch'} members`);
+  const where = net === 'netns' ? `a network namespace each: ${cluster.endpoints().join(', ')}` : net === 'docker' ? 'a container each' : 'loopback';
+  o.log(`starting ${o.nodes} ${o.target ?? 'ketch'} members (${where})`);
   await cluster.startAll();
   let workload: Workload | undefined;
   try {
@@ -84,7 +112,7 @@ export async function runTest(o: RunOptions): Promise<RunResult> {
     await Promise.all([workload.run(until), nemesis.run(Math.min(5000, o.timeMs / 4), Math.min(3000, o.timeMs / 6), until)]);
     clearInterval(progress);
     // Heal: every link restored, every member running again, a leader elected.
-    if (o.nemesis.some(isPartition)) cluster.heal();
+    if (networkKinds.length > 0) await cluster.heal();
     for (const m of cluster.members) cluster.signal(m, 'SIGCONT');
     await cluster.startAll();
     await cluster.waitHealthy(60_000);

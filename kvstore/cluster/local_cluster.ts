@@ -1,11 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { computeMemberId } from '../node/cluster_id.js';
+import type { LinkDegradation } from './link_delay.js';
+import { isRunning, killProcess, memberFlagsOnHost, spawnLogged, stopProcess, waitMembersHealthy } from './member_process.js';
+import { NetnsNetwork } from './netns_network.js';
 import { PeerProxy } from './peer_proxy.js';
+import { ProxyFaults } from './proxy_faults.js';
 
 /** One member of a local cluster: its flags and, while running, its process. */
 export interface LocalMember {
@@ -15,6 +19,8 @@ export interface LocalMember {
   readonly metricsPort: number;
   /** With peerProxy: the port peers reach this member on (the proxy in front of peerPort). */
   readonly proxyPort?: number;
+  /** The member's own address (net: 'netns'); otherwise the cluster's host. */
+  readonly host?: string;
   readonly dataDir: string;
   process?: ChildProcess;
 }
@@ -37,7 +43,16 @@ export interface LocalClusterOptions {
    * partitions can be made without root: see cut() and heal().
    */
   readonly peerProxy?: boolean;
+  /**
+   * 'loopback' (default): every member on `host`, faults through the peer proxies. 'netns' (root
+   * on Linux): each member in its own network namespace with its own IP, faults as packet drops
+   * (see NetnsNetwork); the layout is never reused, since the namespaces go with the cluster.
+   */
+  readonly net?: 'loopback' | 'netns';
 }
+
+/** The ports of every member in netns mode, where each has an address of its own (etcd's defaults). */
+const NETNS_PORTS = { clientPort: 2379, peerPort: 2380, metricsPort: 2381 } as const;
 
 /** The ketch entry point, found from this file (dist/… when built). */
 export function ketchBin(): string {
@@ -91,16 +106,25 @@ export class LocalCluster {
   private constructor(
     private readonly opts: LocalClusterOptions,
     members: LocalMember[],
+    /** In netns mode: the namespaces, and the faults as packet drops. */
+    private readonly netns?: NetnsNetwork,
   ) {
     this.members = members;
     this.host = opts.host ?? '127.0.0.1';
+    this.faults = new ProxyFaults(opts.peerProxy === true && netns === undefined);
   }
 
-  /** Loads the layout saved in dataDir, or makes a new one. */
+  /** Loads the layout saved in dataDir, or makes a new one (in netns mode: always a new one). */
   static async create(opts: LocalClusterOptions): Promise<LocalCluster> {
     const host = opts.host ?? '127.0.0.1';
     const layoutPath = path.join(opts.dataDir, 'cluster.json');
     await mkdir(opts.dataDir, { recursive: true });
+    if (opts.net === 'netns') {
+      const netns = await NetnsNetwork.create(opts.nodes);
+      const members = netns.nodes.map((n, i) => ({ name: `ketch${i + 1}`, ...NETNS_PORTS, host: n.ip, dataDir: path.join(opts.dataDir, `ketch${i + 1}`) }));
+      await writeFile(layoutPath, JSON.stringify({ members, netns: netns.nodes }, null, 2));
+      return new LocalCluster(opts, members, netns);
+    }
     if (existsSync(layoutPath)) {
       const saved = JSON.parse(await readFile(layoutPath, 'utf8')) as { members: Array<Omit<LocalMember, 'process'>> };
       return new LocalCluster(opts, saved.members.map((m) => ({ ...m })));
@@ -119,13 +143,17 @@ export class LocalCluster {
     return new LocalCluster(opts, members);
   }
 
+  private hostOf(m: LocalMember): string {
+    return m.host ?? this.host;
+  }
+
   clientUrl(m: LocalMember): string {
-    return `http://${this.host}:${m.clientPort}`;
+    return `http://${this.hostOf(m)}:${m.clientPort}`;
   }
 
   /** host:port of every member's client URL, as etcdctl's --endpoints takes them. */
   endpoints(): string[] {
-    return this.members.map((m) => `${this.host}:${m.clientPort}`);
+    return this.members.map((m) => `${this.hostOf(m)}:${m.clientPort}`);
   }
 
   member(name: string): LocalMember {
@@ -134,79 +162,119 @@ export class LocalCluster {
     return m;
   }
 
-  /** The peer URL a member advertises: its proxy's when there is one. */
-  private advertisedPeerUrl(m: LocalMember): string {
-    return `http://${this.host}:${m.proxyPort ?? m.peerPort}`;
+  /** The peer URL a member advertises (its proxy's when there is one): what MemberAdd is given for it. */
+  peerUrl(m: LocalMember): string {
+    return `http://${this.hostOf(m)}:${m.proxyPort ?? m.peerPort}`;
+  }
+
+  /** Where the member answers /health and /metrics. */
+  metricsUrl(m: LocalMember): string {
+    return `http://${this.hostOf(m)}:${m.metricsPort}`;
   }
 
   private initialCluster(): string {
-    return this.members.map((m) => `${m.name}=${this.advertisedPeerUrl(m)}`).join(',');
+    return this.members.map((m) => `${m.name}=${this.peerUrl(m)}`).join(',');
   }
 
-  /** A member's raft id, as the store derives it from its advertised peer URL and the token. */
+  /** Raft ids given by MemberAdd to members re-added at runtime (by name); see rejoin(). */
+  private readonly addedIds = new Map<string, number>();
+
+  /** A member's raft id: as the store derives it from its advertised peer URL and the token, or as MemberAdd gave it. */
   memberId(m: LocalMember): number {
-    return computeMemberId([this.advertisedPeerUrl(m)], 'etcd-cluster');
+    return this.addedIds.get(m.name) ?? computeMemberId([this.peerUrl(m)], 'etcd-cluster');
   }
 
   private readonly proxies = new Map<string, PeerProxy>();
-  /** Cut links, as "fromId>toId". */
-  private readonly cutLinks = new Set<string>();
+  private readonly faults: ProxyFaults;
+
+  private nameOf(id: number): string | undefined {
+    return this.members.find((m) => this.memberId(m) === id)?.name;
+  }
 
   private async startProxies(): Promise<void> {
     for (const m of this.members) {
       if (m.proxyPort === undefined || this.proxies.has(m.name)) continue;
-      const proxy = new PeerProxy(this.memberId(m), m.peerPort, (from, to) => this.cutLinks.has(`${from}>${to}`), this.host);
+      const isCut = (from: number, to: number): boolean => this.faults.isCut(this.nameOf(from), this.nameOf(to));
+      const proxy = new PeerProxy(() => this.memberId(m), m.peerPort, isCut, this.host, () => this.faults.delayMs());
       await proxy.listen(m.proxyPort);
       this.proxies.set(m.name, proxy);
     }
   }
 
   /**
-   * Cuts the given one-way links (traffic from the first member to the second), replacing any
-   * earlier cut. cut([[a, b], [b, a]]) isolates a from b both ways.
+   * Cuts exactly these one-way links (from, to), replacing any earlier cut: through the proxies
+   * (live connections on a cut link are closed; needs peerProxy), or in netns mode as drops.
    */
-  cut(links: ReadonlyArray<readonly [LocalMember, LocalMember]>): void {
-    if (this.proxies.size === 0) throw new Error('LocalCluster.cut needs peerProxy: true');
-    this.cutLinks.clear();
-    for (const [from, to] of links) this.cutLinks.add(`${this.memberId(from)}>${this.memberId(to)}`);
+  cut(links: ReadonlyArray<readonly [LocalMember, LocalMember]>): void | Promise<void> {
+    if (this.netns !== undefined) return this.netns.cut(links.map(([from, to]) => [this.members.indexOf(from), this.members.indexOf(to)] as const));
+    this.faults.cut(links);
     for (const p of this.proxies.values()) p.enforce();
   }
 
-  /** Restores every link. */
-  heal(): void {
-    this.cutLinks.clear();
+  /**
+   * Why `d` cannot be applied here, or undefined when it can: on loopback, loss (a TCP stream
+   * through a proxy has no packets to lose) or no proxies; in netns mode, delay without tc netem.
+   */
+  unsupportedReason(d: LinkDegradation): string | undefined {
+    return this.netns !== undefined ? this.netns.unsupportedReason(d) : this.faults.unsupportedReason(d);
+  }
+
+  /** Degrades every peer link until heal(); throws UnsupportedFaultError for what this mode cannot do. */
+  degrade(d: LinkDegradation): void | Promise<void> {
+    if (this.netns !== undefined) return this.netns.degrade(d);
+    this.faults.degrade(d);
+  }
+
+  /** Restores every link: no cut, no delay, no loss. */
+  heal(): void | Promise<void> {
+    if (this.netns !== undefined) return this.netns.heal();
+    this.faults.heal();
+  }
+
+  /** In netns mode: the network (its namespaces, rules and drop counters); undefined on loopback. */
+  get network(): NetnsNetwork | undefined {
+    return this.netns;
+  }
+
+  /** Members that start as joining a running cluster (re-added with MemberAdd), by name. */
+  private readonly joining = new Set<string>();
+
+  /**
+   * Prepares a stopped member to come back as a new member, after it was removed with
+   * MemberRemove and added again with MemberAdd (which gave it `id`): deletes its data directory,
+   * and from now on starts it with `--initial-cluster-state existing`.
+   */
+  async rejoin(m: LocalMember, id: string): Promise<void> {
+    if (isRunning(m.process)) throw new Error(`rejoin: member ${m.name} is still running`);
+    await rm(m.dataDir, { recursive: true, force: true });
+    this.addedIds.set(m.name, Number(id));
+    this.joining.add(m.name);
   }
 
   /** The flags `ketch store` gets for member m. */
   storeArgs(m: LocalMember): string[] {
-    const h = this.host;
     return [
       'store',
-      '--name', m.name,
-      '--data-dir', m.dataDir,
-      '--listen-client-urls', `http://${h}:${m.clientPort}`,
-      '--advertise-client-urls', `http://${h}:${m.clientPort}`,
-      '--listen-peer-urls', `http://${h}:${m.peerPort}`,
-      '--initial-advertise-peer-urls', this.advertisedPeerUrl(m),
-      '--listen-metrics-urls', `http://${h}:${m.metricsPort}`,
-      '--initial-cluster', this.initialCluster(),
-      '--initial-cluster-state', 'new',
-      '--heartbeat-interval', String(this.opts.heartbeatMs ?? 100),
-      '--election-timeout', String(this.opts.electionMs ?? 1000),
-      ...(this.opts.storeArgs ?? []),
+      ...memberFlagsOnHost(this.hostOf(m), m, {
+        advertisePeerUrl: this.peerUrl(m),
+        initialCluster: this.initialCluster(),
+        state: this.joining.has(m.name) ? 'existing' : 'new',
+        ...(this.opts.heartbeatMs !== undefined ? { heartbeatMs: this.opts.heartbeatMs } : {}),
+        ...(this.opts.electionMs !== undefined ? { electionMs: this.opts.electionMs } : {}),
+        extra: this.opts.storeArgs ?? [],
+      }),
     ];
   }
 
   /** Starts one member's process (its output goes to its log file). */
   async start(m: LocalMember): Promise<void> {
-    if (m.process !== undefined && m.process.exitCode === null && m.process.signalCode === null) return;
+    if (isRunning(m.process)) return;
     const logDir = this.opts.logDir ?? this.opts.dataDir;
     await mkdir(logDir, { recursive: true });
-    const log = createWriteStream(path.join(logDir, `${m.name}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, [ketchBin(), ...this.storeArgs(m)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout?.pipe(log);
-    child.stderr?.pipe(log);
-    m.process = child;
+    const argv = [process.execPath, ketchBin(), ...this.storeArgs(m)];
+    // `ip netns exec` execs the command in place: the process is the member itself, signals reach it.
+    const [cmd, args] = this.netns !== undefined ? this.netns.inside(this.members.indexOf(m), argv) : [argv[0] as string, argv.slice(1)];
+    m.process = spawnLogged(cmd, args, path.join(logDir, `${m.name}.log`));
   }
 
   async startAll(): Promise<void> {
@@ -221,47 +289,24 @@ export class LocalCluster {
 
   /** Kills a member with SIGKILL and waits for its process to be gone. */
   async kill(m: LocalMember): Promise<void> {
-    const p = m.process;
-    if (p === undefined || p.exitCode !== null || p.signalCode !== null) return;
-    const exited = new Promise((resolve) => p.once('exit', resolve));
-    p.kill('SIGKILL');
-    await exited;
+    await killProcess(m.process);
   }
 
-  /** Stops a member with SIGTERM (a clean shutdown), SIGKILL after timeoutMs. */
+  /** Stops a member cleanly (SIGTERM, SIGKILL after timeoutMs). */
   async stop(m: LocalMember, timeoutMs = 10_000): Promise<void> {
-    const p = m.process;
-    if (p === undefined || p.exitCode !== null || p.signalCode !== null) return;
-    const exited = new Promise((resolve) => p.once('exit', resolve));
-    p.kill('SIGTERM');
-    const timer = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
-    await exited;
-    clearTimeout(timer);
+    await stopProcess(m.process, timeoutMs);
   }
 
+  /** Stops every member, closes the proxies, and in netns mode removes the namespaces. */
   async stopAll(): Promise<void> {
     await Promise.all(this.members.map((m) => this.stop(m)));
     for (const p of this.proxies.values()) await p.close();
     this.proxies.clear();
+    await this.netns?.destroy();
   }
 
   /** Waits until every running member answers /health with a leader, or throws at the deadline. */
   async waitHealthy(timeoutMs = 30_000, members = this.members): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (const m of members) {
-      for (;;) {
-        if (m.process !== undefined && (m.process.exitCode !== null || m.process.signalCode !== null)) {
-          throw new Error(`member ${m.name} exited (${m.process.signalCode ?? m.process.exitCode}); see its log`);
-        }
-        try {
-          const res = await fetch(`http://${this.host}:${m.metricsPort}/health`, { signal: AbortSignal.timeout(2000) });
-          if (res.ok) break;
-        } catch {
-          // not up yet
-        }
-        if (Date.now() > deadline) throw new Error(`member ${m.name} not healthy within ${timeoutMs} ms`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
+    await waitMembersHealthy(members, (m) => `${this.metricsUrl(m)}/health`, timeoutMs);
   }
 }

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { decodeHello } from '../node/transport_codec.js';
 import { FrameDecoder, FrameKind } from '../node/transport_frame.js';
+import { pipeWithDelay } from './link_delay.js';
 
 /** Decides whether traffic from member `from` to member `to` (raft ids) is currently cut. */
 export type LinkPolicy = (from: number, to: number) => boolean;
@@ -11,17 +12,20 @@ export type LinkPolicy = (from: number, to: number) => boolean;
  * passes through it. The first frame of a connection is the peer handshake, which names the
  * sender; a connection whose link is cut is refused, and cutting a link later destroys its live
  * connections. Because a member sends on its own outbound connections, cutting from→to leaves
- * to→from intact: partitions can be asymmetric.
+ * to→from intact: partitions can be asymmetric. `delayMs` (asked per chunk, both directions) holds
+ * traffic back, for a delay nemesis without root.
  */
 export class PeerProxy {
   private readonly server: net.Server;
   private readonly live = new Set<{ from: number; client: net.Socket; upstream: net.Socket }>();
 
   constructor(
-    private readonly memberId: number,
+    /** The raft id of the member behind the proxy (asked each time: it changes when the member is re-added). */
+    private readonly memberId: () => number,
     private readonly upstreamPort: number,
     private readonly isCut: LinkPolicy,
     private readonly host = '127.0.0.1',
+    private readonly delayMs: () => number = () => 0,
   ) {
     this.server = net.createServer((client) => this.accept(client));
   }
@@ -39,7 +43,7 @@ export class PeerProxy {
   /** Re-applies the policy to live connections (call after the partition changed). */
   enforce(): void {
     for (const c of [...this.live]) {
-      if (this.isCut(c.from, this.memberId)) {
+      if (this.isCut(c.from, this.memberId())) {
         c.client.destroy();
         c.upstream.destroy();
         this.live.delete(c);
@@ -76,7 +80,7 @@ export class PeerProxy {
       if (from === undefined) return;
       client.off('data', onData);
       client.pause();
-      if (this.isCut(from, this.memberId)) {
+      if (this.isCut(from, this.memberId())) {
         client.destroy();
         return;
       }
@@ -99,8 +103,8 @@ export class PeerProxy {
     upstream.on('close', drop);
     upstream.on('connect', () => {
       upstream.write(head);
-      client.pipe(upstream);
-      upstream.pipe(client);
+      pipeWithDelay(client, upstream, this.delayMs);
+      pipeWithDelay(upstream, client, this.delayMs);
       client.resume();
     });
   }
