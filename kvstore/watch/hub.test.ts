@@ -10,12 +10,13 @@ const ALL = new Uint8Array([0]);
 const putOp = (k: string, v: string): RequestOp => ({ type: 'put', request: { key: bytes(k), value: bytes(v) } });
 
 describe('WatchHub live events', () => {
-  it('sends created, then one response per revision touching the key, headed by that revision', async () => {
+  it('sends created, then a response per revision touching the key, headed by that revision', async () => {
     const { sink, put, watch } = setup();
     const r0 = put('foo', 'v0');
     const id = watch('foo');
     expect(id).toBe(0);
     const r1 = put('foo', 'v1');
+    await waitFor(() => sink.events(id).length === 1, 'one event');
     const r2 = put('bar', 'x');
     const r3 = put('foo', 'v2');
     expect([r0, r1, r2, r3]).toEqual([2, 3, 4, 5]); // a new store is at revision 1
@@ -26,6 +27,31 @@ describe('WatchHub live events', () => {
     expect(second).toMatchObject({ header: { revision: r3 } });
     expect(sink.events(id)).toEqual([`${r1}:PUT:foo=v1`, `${r3}:PUT:foo=v2`]);
     expect(first!.events[0]!.kv).toMatchObject({ createRevision: r0, modRevision: r1, version: 2 });
+  });
+
+  it('merges revisions queued together into one response per watcher, in order, headed by the last, never past a cancel', async () => {
+    const { sink, put, watch, stream } = setup();
+    const a = watch('m');
+    const b = watch('m', { prevKv: true });
+    await waitFor(() => sink.of(a).length === 1 && sink.of(b).length === 1, 'created');
+    // Applied together (as a batch of raft entries is): queued before the stream flushes.
+    const revs = [put('m', '1'), put('other', 'x'), put('m', '2'), put('m', '3')];
+    await waitFor(() => sink.events(a).length === 3 && sink.events(b).length === 3, 'events');
+    for (const id of [a, b]) {
+      const [, merged, ...rest] = sink.of(id);
+      expect(rest).toEqual([]);
+      expect(merged).toMatchObject({ header: { revision: revs[3] } });
+      expect(sink.events(id)).toEqual([`${revs[0]}:PUT:m=1`, `${revs[2]}:PUT:m=2`, `${revs[3]}:PUT:m=3`]);
+    }
+    expect(sink.of(b)[1]!.events.map((e) => (e.prevKv === undefined ? null : text(e.prevKv.value)))).toEqual([null, '1', '2']);
+    // A cancel queued between revisions: what was queued before it comes first, nothing after it.
+    put('m', '4');
+    expect(stream.cancel(a)).toBe(true);
+    put('m', '5');
+    await waitFor(() => sink.events(b).length === 5, 'later events');
+    expect(sink.of(a).at(-1)).toMatchObject({ canceled: true });
+    expect(sink.events(a).some((e) => e.endsWith('m=5'))).toBe(false);
+    expect(sink.events(a).filter((e) => e.endsWith('m=4')).length).toBeLessThanOrEqual(1);
   });
 
   it('reports deletes with the key and the deleting revision', async () => {
@@ -83,7 +109,7 @@ describe('WatchHub live events', () => {
     await waitFor(() => sink.events(id).length === 4 && sink.events(plain).length === 4, 'events');
     const prevs = sink.of(id).flatMap((r) => r.events.map((e) => (e.prevKv === undefined ? null : text(e.prevKv.value))));
     expect(prevs).toEqual([null, 'v1', 'v2', null]);
-    const deleted = sink.of(id)[3]!.events[0]!;
+    const deleted = sink.of(id).flatMap((r) => r.events)[2]!;
     expect(v2At).toBe(3);
     expect(deleted.prevKv).toMatchObject({ modRevision: v2At, version: 2 });
     expect(sink.of(plain).flatMap((r) => r.events).every((e) => e.prevKv === undefined)).toBe(true);

@@ -59,6 +59,46 @@ export class Outbox {
     return item;
   }
 
+  /**
+   * Takes the queued event items up to the first control response (or the end), merged per
+   * watcher: each watcher's revisions, in order, in one item of at most `maxEvents` events and
+   * about `maxBytes` of keys and values (more items when they hold more; a revision is never
+   * split). Several revisions in one response is
+   * what etcd sends a watcher catching up; a control response still goes after every event queued
+   * before it, since the run stops there. Returns [] when the head is a control response.
+   */
+  takeMergedEvents(maxEvents: number, maxBytes: number): OutboxItem[] {
+    type Group = { events: Change[]; headerRevision: number; bytes: number };
+    const groups = new Map<Watcher, Group>();
+    const out: Array<{ watcher: Watcher; group: Group }> = [];
+    while (this.head < this.items.length) {
+      const item = this.items[this.head] as OutboxItem;
+      if (item.kind !== 'events') break;
+      this.shift();
+      // prev_kv may double what an event carries.
+      let bytes = 0;
+      for (const e of item.events) bytes += (e.kv.key.length + e.kv.value.length + 64) * (item.watcher.prevKv ? 2 : 1);
+      let group = groups.get(item.watcher);
+      if (group === undefined || (group.events.length > 0 && (group.events.length + item.events.length > maxEvents || group.bytes + bytes > maxBytes))) {
+        group = { events: [], headerRevision: item.headerRevision, bytes: 0 };
+        groups.set(item.watcher, group);
+        out.push({ watcher: item.watcher, group });
+      }
+      for (const e of item.events) group.events.push(e);
+      group.headerRevision = item.headerRevision;
+      group.bytes += bytes;
+    }
+    return out.map(({ watcher, group }) => ({ kind: 'events', watcher, events: group.events, headerRevision: group.headerRevision }));
+  }
+
+  /** Puts items taken but not sent (the transport filled up) back at the head, in order. */
+  requeueFront(items: readonly OutboxItem[]): void {
+    if (items.length === 0) return;
+    this.items = [...items, ...this.items.slice(this.head)];
+    this.head = 0;
+    for (const item of items) if (item.kind === 'events') this.pending += item.events.length;
+  }
+
   /** Drops the queued events of a watcher (canceled by its client). */
   dropEventsOf(watcher: Watcher): void {
     const kept = this.items.slice(this.head).filter((item) => item.kind !== 'events' || item.watcher !== watcher);

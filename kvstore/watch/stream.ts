@@ -16,6 +16,14 @@ import {
 } from './types.js';
 import { Watcher, type WatcherStream } from './watcher.js';
 
+/**
+ * Bounds of one response merging a watcher's queued revisions (a watcher that fell behind, or
+ * several revisions applied together): etcd batches up to 1,000 revisions for a catching-up
+ * watcher; the byte bound keeps a merged response well under clients' message limits.
+ */
+const MAX_MERGED_EVENTS = 1000;
+const MAX_MERGED_BYTES = 1024 * 1024;
+
 /** What a stream needs from its hub. */
 export interface StreamHost {
   readonly store: WatchableStore;
@@ -239,9 +247,21 @@ export class ServerWatchStream implements WatchStream, WatcherStream {
     try {
       for (;;) {
         if (this.paused || this.closed) return;
-        const item = this.outbox.shift();
-        if (item === undefined) break;
-        this.send(item);
+        const merged = this.outbox.takeMergedEvents(MAX_MERGED_EVENTS, MAX_MERGED_BYTES);
+        if (merged.length === 0) {
+          const item = this.outbox.shift();
+          if (item === undefined) break;
+          this.send(item);
+          continue;
+        }
+        for (const [i, item] of merged.entries()) {
+          if (this.closed) return;
+          if (this.paused) {
+            this.outbox.requeueFront(merged.slice(i));
+            return;
+          }
+          this.send(item);
+        }
       }
     } finally {
       this.flushing = false;
