@@ -79,4 +79,18 @@ describe('two API servers on one store', () => {
     expect((await put(second.url, '2')).status).toBe(200);
     expect((await put(h.url, '3')).status).toBe(409);
   });
+
+  it('lists both servers in the kubernetes endpoints, and drops one that stops', async () => {
+    type Endpoints = { subsets?: Array<{ addresses: Array<{ ip: string }>; ports: Array<{ port: number }> }> };
+    const listed = async (): Promise<string[]> => {
+      const ep = (await (await h.fetch('/api/v1/namespaces/default/endpoints/kubernetes')).json()) as Endpoints;
+      return (ep.subsets ?? []).flatMap((s) => s.addresses.flatMap((a) => s.ports.map((p) => `${a.ip}:${p.port}`))).sort();
+    };
+    const [one, two] = [new URL(h.url).port, new URL(second.url).port];
+    const both = [`127.0.0.1:${one}`, `127.0.0.1:${two}`].sort();
+    // Each server adds itself once it listens: the second may still be on its way.
+    await waitFor('both servers listed', async () => ((await listed()).join() === both.join() ? true : undefined), 15_000);
+    await second.stop();
+    expect(await listed()).toEqual([`127.0.0.1:${one}`]);
+  });
 });
