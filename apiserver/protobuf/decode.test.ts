@@ -54,6 +54,23 @@ describe('presence and omitempty', () => {
     expect(spec['ports']).toEqual([{ port: 0, targetPort: 0 }]);
   });
 
+  it('decodes a StorageClass (storage.k8s.io/v1), with its allowed topologies from core', () => {
+    const term = msg(8, msg(1, str(1, 'topology.kubernetes.io/zone'), str(2, 'a'), str(2, 'b')));
+    const raw = message(meta(str(1, 'fast')), str(2, 'example.com/disk'), entry(3, 'type', str(2, 'ssd')), str(4, 'Retain'), vint(6, true), str(7, 'WaitForFirstConsumer'), term);
+    const { object } = decodeKubeProtobuf(envelope('storage.k8s.io/v1', 'StorageClass', raw));
+    expect(object).toEqual({
+      kind: 'StorageClass',
+      apiVersion: 'storage.k8s.io/v1',
+      metadata: { name: 'fast', creationTimestamp: null },
+      provisioner: 'example.com/disk',
+      parameters: { type: 'ssd' },
+      reclaimPolicy: 'Retain',
+      allowVolumeExpansion: true,
+      volumeBindingMode: 'WaitForFirstConsumer',
+      allowedTopologies: [{ matchLabelExpressions: [{ key: 'topology.kubernetes.io/zone', values: ['a', 'b'] }] }],
+    });
+  });
+
   it('writes a slice without omitempty as null when absent (PolicyRule.verbs) and drops one with omitempty', () => {
     const raw = message(meta(str(1, 'r')), msg(2, str(3, 'pods')));
     const { object } = decodeKubeProtobuf(envelope('rbac.authorization.k8s.io/v1', 'Role', raw));

@@ -17,6 +17,7 @@ import {
   networkingV1,
   policyV1,
   schedulingV1,
+  storageV1,
 } from './tables/other_groups.js';
 import { rbacV1 } from './tables/rbac.js';
 
@@ -32,6 +33,7 @@ export const TABLES: readonly DescriptorModule[] = [
   policyV1,
   networkingV1,
   schedulingV1,
+  storageV1,
   eventsV1,
   authenticationV1,
   authorizationV1,

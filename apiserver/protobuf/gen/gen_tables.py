@@ -40,6 +40,7 @@ MODULES = {
     'policy': ('k8s.io/api/policy/v1', 'policy/v1', ['Eviction', 'PodDisruptionBudget']),
     'networking': ('k8s.io/api/networking/v1', 'networking.k8s.io/v1', ['Ingress', 'IngressClass', 'NetworkPolicy']),
     'scheduling': ('k8s.io/api/scheduling/v1', 'scheduling.k8s.io/v1', ['PriorityClass']),
+    'storage': ('k8s.io/api/storage/v1', 'storage.k8s.io/v1', ['StorageClass']),
     'events': ('k8s.io/api/events/v1', 'events.k8s.io/v1', ['Event']),
     'authentication': ('k8s.io/api/authentication/v1', 'authentication.k8s.io/v1', ['TokenRequest', 'SelfSubjectReview']),
     'authorization': ('k8s.io/api/authorization/v1', 'authorization.k8s.io/v1', ['SelfSubjectAccessReview', 'SubjectAccessReview', 'SelfSubjectRulesReview']),
@@ -47,11 +48,11 @@ MODULES = {
 CONST_NAMES = {
     'meta': 'metaV1', 'core': 'coreV1', 'apps': 'appsV1', 'batch': 'batchV1', 'coordination': 'coordinationV1',
     'rbac': 'rbacV1', 'autoscaling': 'autoscalingV1', 'autoscalingv2': 'autoscalingV2', 'policy': 'policyV1',
-    'networking': 'networkingV1', 'scheduling': 'schedulingV1', 'events': 'eventsV1', 'authentication': 'authenticationV1',
+    'networking': 'networkingV1', 'scheduling': 'schedulingV1', 'storage': 'storageV1', 'events': 'eventsV1', 'authentication': 'authenticationV1',
     'authorization': 'authorizationV1',
 }
 # Files: core's pod tree gets its own file; the small groups share one.
-OTHER_GROUPS = ['coordination', 'autoscaling', 'autoscalingv2', 'policy', 'networking', 'scheduling', 'events', 'authentication', 'authorization']
+OTHER_GROUPS = ['coordination', 'autoscaling', 'autoscalingv2', 'policy', 'networking', 'scheduling', 'storage', 'events', 'authentication', 'authorization']
 
 # Fields left out of the tables (they decode as skipped fields): map[string]ExtraValue, a map of
 # wrapped string lists no client request carries (the user's extra info of the review types).

@@ -173,5 +173,7 @@ export const coreV1: DescriptorModule = {
     ScopedResourceSelectorRequirement: 'scopeName=1:s operator=2:s values=3:[]s?',
     PortStatus: 'port=1:i32 protocol=2:s error=3:*s?',
     SecretReference: 'name=1:s? namespace=2:s?',
+    TopologySelectorLabelRequirement: 'key=1:s values=2:[]s',
+    TopologySelectorTerm: 'matchLabelExpressions=1:[]TopologySelectorLabelRequirement?',
   },
 };

@@ -147,6 +147,18 @@ export const schedulingV1: DescriptorModule = {
   },
 };
 
+export const storageV1: DescriptorModule = {
+  module: 'storage',
+  apiVersion: 'storage.k8s.io/v1',
+  kinds: ['StorageClass'],
+  messages: {
+    StorageClass:
+      'metadata=1:meta.ObjectMeta? provisioner=2:s parameters=3:{}s? reclaimPolicy=4:*s? ' +
+      'mountOptions=5:[]s? allowVolumeExpansion=6:*b? volumeBindingMode=7:*s? ' +
+      'allowedTopologies=8:[]core.TopologySelectorTerm?',
+  },
+};
+
 export const eventsV1: DescriptorModule = {
   module: 'events',
   apiVersion: 'events.k8s.io/v1',
