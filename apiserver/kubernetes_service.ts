@@ -10,15 +10,18 @@ import type { KubeObject } from './registry/types.js';
  * and an Endpoints object listing every API server's address. A plain-HTTP server (no TLS) is
  * listed as port 80 (`http`). Re-checked every 10 s, so a deleted Service or Endpoints comes back.
  *
- * Endpoints are kept additively, one address per server, grouped by port as Endpoints subsets are;
- * a server removes its own address when it stops. (kube-apiserver's lease reconciler also drops
- * servers that died without stopping; ketch does not yet.)
+ * The Endpoints follow kube-apiserver's lease reconciler: each server holds a key under
+ * `<prefix>/masterleases/` attached to a store lease of 15 s that it renews at every check, and
+ * every server sets the Endpoints to the servers whose keys exist (grouped by port, as Endpoints
+ * subsets are). A server that stops revokes its lease; one that dies drops out when its lease
+ * expires.
  */
 
 export const KUBERNETES_SERVICE_IP = '10.96.0.1';
 const NAME = 'kubernetes';
 const NAMESPACE = 'default';
-const RECHECK_MS = 10_000;
+const RECHECK_MS = 5000;
+const LEASE_TTL_SECONDS = 15;
 const STOP_TIMEOUT_MS = 2000;
 
 export interface Advertised {
@@ -67,13 +70,46 @@ export function startKubernetesService(api: ApiContext, self: Advertised, logger
     }
   };
 
-  /** Applies `change` to the Endpoints' subsets (creating the object when missing), retrying conflicts. */
-  const editEndpoints = async (change: (subsets: EndpointSubset[]) => EndpointSubset[] | undefined): Promise<void> => {
+  const leasePrefix = `${api.store.keys.prefix}/masterleases/`;
+  const leaseKey = `${leasePrefix}${self.ip}:${self.port}`;
+  let lease: bigint | undefined;
+
+  /** Holds this server's key: renews its lease, or grants a new one when it has expired. */
+  const holdLease = async (): Promise<void> => {
+    if (lease !== undefined && (await api.store.client.leaseKeepAliveOnce(lease)).ttl > 0) return;
+    lease = (await api.store.client.leaseGrant(LEASE_TTL_SECONDS)).id;
+    await api.store.client.put(leaseKey, JSON.stringify({ ip: self.ip, port: self.port, name: portName }), { lease });
+  };
+
+  /** The subsets the live servers make, in a stable order. */
+  const liveSubsets = async (): Promise<EndpointSubset[]> => {
+    const res = await api.store.client.get(leasePrefix, { prefix: true });
+    const byPort = new Map<string, EndpointSubset>();
+    for (const kv of res.kvs) {
+      let v: { ip?: unknown; port?: unknown; name?: unknown };
+      try {
+        v = JSON.parse(kv.value.toString('utf8')) as typeof v;
+      } catch {
+        continue;
+      }
+      if (typeof v.ip !== 'string' || typeof v.port !== 'number' || typeof v.name !== 'string') continue;
+      const k = `${v.name}/${v.port}`;
+      const subset = byPort.get(k) ?? { addresses: [], ports: [{ name: v.name, port: v.port, protocol: 'TCP' }] };
+      subset.addresses!.push({ ip: v.ip });
+      byPort.set(k, subset);
+    }
+    return [...byPort.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([, sub]) => ({ ...sub, addresses: [...(sub.addresses ?? [])].sort((a, b) => a.ip.localeCompare(b.ip)) }));
+  };
+
+  /** Sets the Endpoints' subsets to the live servers, creating the object when missing. */
+  const reconcileEndpoints = async (): Promise<void> => {
     const rest = api.rest(decl('endpoints'));
     for (let attempt = 0; attempt < 8; attempt++) {
+      const subsets = await liveSubsets();
       const current = await api.store.get(rest.stored, NAMESPACE, NAME);
-      const subsets = change(structuredClone(((current?.['subsets'] as EndpointSubset[] | undefined) ?? [])));
-      if (subsets === undefined) return;
+      if (current !== undefined && JSON.stringify(current['subsets'] ?? []) === JSON.stringify(subsets)) return;
       try {
         if (current === undefined) {
           await rest.create(NAMESPACE, { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: NAME, labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } }, subsets }, ctx());
@@ -87,26 +123,10 @@ export function startKubernetesService(api: ApiContext, self: Advertised, logger
     }
   };
 
-  const samePorts = (s: EndpointSubset): boolean => s.ports?.length === 1 && s.ports[0]?.port === self.port && (s.ports[0]?.name ?? '') === portName;
-
-  const addSelf = (subsets: EndpointSubset[]): EndpointSubset[] | undefined => {
-    const subset = subsets.find(samePorts);
-    if (subset?.addresses?.some((a) => a.ip === self.ip) === true) return undefined;
-    if (subset === undefined) subsets.push({ addresses: [{ ip: self.ip }], ports: [{ name: portName, port: self.port, protocol: 'TCP' }] });
-    else subset.addresses = [...(subset.addresses ?? []), { ip: self.ip }].sort((a, b) => a.ip.localeCompare(b.ip));
-    return subsets;
-  };
-
-  const removeSelf = (subsets: EndpointSubset[]): EndpointSubset[] | undefined => {
-    const subset = subsets.find(samePorts);
-    if (subset?.addresses?.some((a) => a.ip === self.ip) !== true) return undefined;
-    subset.addresses = subset.addresses.filter((a) => a.ip !== self.ip);
-    return subsets.filter((s) => (s.addresses ?? []).length > 0);
-  };
-
   const ensure = async (): Promise<void> => {
     await ensureService();
-    await editEndpoints(addSelf);
+    await holdLease();
+    await reconcileEndpoints();
   };
 
   const schedule = (): void => {
@@ -128,7 +148,10 @@ export function startKubernetesService(api: ApiContext, self: Advertised, logger
       // Bounded: a server stopping because its store is gone must not hang on it.
       let giveUp: NodeJS.Timeout | undefined;
       await Promise.race([
-        editEndpoints(removeSelf).catch((err: unknown) => log.warn({ err }, 'could not remove this server from the kubernetes endpoints')),
+        (async () => {
+          if (lease !== undefined) await api.store.client.leaseRevoke(lease);
+          await reconcileEndpoints();
+        })().catch((err: unknown) => log.warn({ err }, 'could not remove this server from the kubernetes endpoints')),
         new Promise<void>((resolve) => {
           giveUp = setTimeout(resolve, STOP_TIMEOUT_MS);
         }),

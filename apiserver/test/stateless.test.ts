@@ -32,30 +32,38 @@ describe.skipIf(!haveRealEtcd())('on a real etcd (Debian etcd-server)', () => {
 
 describe('two API servers on one store', () => {
   let h: ApiHarness;
-  let second: { url: string; stop(): Promise<void> };
-  beforeAll(async () => {
-    h = await startHarness('two-servers', { nodes: 3 });
+  let second: { url: string; stop(signal?: NodeJS.Signals): Promise<void> };
+  let third: typeof second | undefined;
+
+  /** Another `ketch apiserver` process on the same store. */
+  async function startServer(): Promise<typeof second> {
     const port = await freePort();
     const p = spawn(process.execPath, [ketchBin(), 'apiserver', '--etcd-servers', h.storeEndpoints.map((e) => `http://${e}`).join(','), '--port', String(port)], { stdio: 'ignore' });
     const url = `http://127.0.0.1:${port}`;
-    await waitFor('second apiserver ready', async () => {
+    await waitFor('another apiserver ready', async () => {
       try {
         return (await fetch(`${url}/readyz`)).ok ? true : undefined;
       } catch {
         return undefined;
       }
     }, 30_000);
-    second = {
+    return {
       url,
-      stop: async () => {
+      stop: async (signal: NodeJS.Signals = 'SIGTERM') => {
         if (p.exitCode !== null || p.signalCode !== null) return;
         const exited = new Promise((r) => p.once('exit', r));
-        p.kill('SIGTERM');
+        p.kill(signal);
         await exited;
       },
     };
+  }
+
+  beforeAll(async () => {
+    h = await startHarness('two-servers', { nodes: 3 });
+    second = await startServer();
   }, 120_000);
   afterAll(async () => {
+    await third?.stop('SIGKILL');
     await second?.stop();
     await h?.close();
   });
@@ -80,17 +88,24 @@ describe('two API servers on one store', () => {
     expect((await put(h.url, '3')).status).toBe(409);
   });
 
-  it('lists both servers in the kubernetes endpoints, and drops one that stops', async () => {
+  it('lists every server in the kubernetes endpoints: one that stops drops out at once, one that dies when its lease expires', async () => {
     type Endpoints = { subsets?: Array<{ addresses: Array<{ ip: string }>; ports: Array<{ port: number }> }> };
     const listed = async (): Promise<string[]> => {
       const ep = (await (await h.fetch('/api/v1/namespaces/default/endpoints/kubernetes')).json()) as Endpoints;
       return (ep.subsets ?? []).flatMap((s) => s.addresses.flatMap((a) => s.ports.map((p) => `${a.ip}:${p.port}`))).sort();
     };
-    const [one, two] = [new URL(h.url).port, new URL(second.url).port];
-    const both = [`127.0.0.1:${one}`, `127.0.0.1:${two}`].sort();
-    // Each server adds itself once it listens: the second may still be on its way.
-    await waitFor('both servers listed', async () => ((await listed()).join() === both.join() ? true : undefined), 15_000);
+    third = await startServer();
+    const [one, two, three] = [h.url, second.url, third.url].map((u) => `127.0.0.1:${new URL(u).port}`);
+    const expectListed = (want: string[], what: string, ms: number): Promise<unknown> =>
+      waitFor(what, async () => ((await listed()).join() === [...want].sort().join() ? true : undefined), ms);
+    // Each server lists itself once it listens: the others may still be on their way.
+    await expectListed([one!, two!, three!], 'all three servers listed', 15_000);
+    // A clean stop revokes the server's lease and drops it at once.
     await second.stop();
-    expect(await listed()).toEqual([`127.0.0.1:${one}`]);
-  });
+    expect(await listed()).toEqual([one!, three!].sort());
+    // One that dies stays until its 15 s lease expires, then the next check drops it.
+    await third.stop('SIGKILL');
+    expect(await listed()).toEqual([one!, three!].sort());
+    await expectListed([one!], 'the killed server dropped', 40_000);
+  }, 60_000);
 });
