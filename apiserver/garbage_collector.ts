@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import { StatusError } from './errors.js';
 import type { ApiContext } from './http/context.js';
-import type { DeleteOptions, WriteContext } from './registry/rest.js';
+import { startLoop } from './loop.js';
+import { internalWrite, type DeleteOptions, type WriteContext } from './registry/rest.js';
 import type { KubeObject, ResourceDecl } from './registry/types.js';
 
 /**
@@ -41,9 +42,7 @@ interface Node {
 
 export function startGarbageCollector(api: ApiContext, logger: Logger): { sweep(): Promise<void>; stop(): void } {
   const log = logger.child({ component: 'garbage-collector' });
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = false;
-  const ctx = (): WriteContext => ({ dryRun: false, fieldValidation: 'Ignore', fieldManager: 'kube-controller-manager', now: new Date(), warnings: [] });
+  const ctx = (): WriteContext => internalWrite('kube-controller-manager');
 
   /** One version of every stored resource (every version shares the keys), with its cached objects. */
   const graph = async (): Promise<{ nodes: Node[]; byUid: Map<string, Node>; dependents: Map<string, Node[]> }> => {
@@ -154,24 +153,8 @@ export function startGarbageCollector(api: ApiContext, logger: Logger): { sweep(
     }
   };
 
-  const schedule = (): void => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      void sweep()
-        .catch((err: unknown) => log.warn({ err }, 'garbage collection sweep failed'))
-        .finally(schedule);
-    }, SWEEP_MS);
-    timer.unref();
-  };
-  schedule();
-
-  return {
-    sweep,
-    stop: () => {
-      stopped = true;
-      clearTimeout(timer);
-    },
-  };
+  const loop = startLoop(SWEEP_MS, sweep, log, 'garbage collection sweep failed');
+  return { sweep, stop: loop.stop };
 }
 
 function ownerRefs(obj: KubeObject): OwnerReference[] {

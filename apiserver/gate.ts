@@ -16,7 +16,7 @@ import {
 import type { RequestInfo } from './auth/request_info.js';
 import { errors, StatusError } from './errors.js';
 import type { ApiContext } from './http/context.js';
-import { storedResource } from './registry/rest.js';
+import { internalWrite, storedResource } from './registry/rest.js';
 import type { Gate } from './http/server.js';
 import type { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from './auth/rbac_types.js';
 
@@ -68,7 +68,7 @@ export async function ensureBootstrapPolicy(api: ApiContext, log: Logger): Promi
     const rest = api.rest(decl);
     for (const obj of objects) {
       try {
-        await rest.create('', obj, { dryRun: false, fieldValidation: 'Ignore', fieldManager: 'kube-apiserver', now: new Date(), warnings: [] });
+        await rest.create('', obj, internalWrite('kube-apiserver'));
       } catch (err) {
         if (!(err instanceof StatusError && err.reason === 'AlreadyExists')) throw err;
       }

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import { StatusError } from './errors.js';
 import type { ApiContext } from './http/context.js';
-import type { WriteContext } from './registry/rest.js';
+import { startLoop } from './loop.js';
+import { internalWrite, type WriteContext } from './registry/rest.js';
 import type { KubeObject } from './registry/types.js';
 
 /**
@@ -39,14 +40,12 @@ interface EndpointSubset {
 export function startKubernetesService(api: ApiContext, self: Advertised, logger: Logger): { ensure(): Promise<void>; stop(): Promise<void> } {
   const log = logger.child({ component: 'kubernetes-service' });
   const portName = self.tls ? 'https' : 'http';
-  const ctx = (): WriteContext => ({ dryRun: false, fieldValidation: 'Ignore', fieldManager: 'kube-apiserver', now: new Date(), warnings: [] });
+  const ctx = (): WriteContext => internalWrite('kube-apiserver');
   const decl = (plural: string): NonNullable<ReturnType<typeof api.registry.lookup>> => {
     const d = api.registry.lookup('', 'v1', plural);
     if (d === undefined) throw new Error(`${plural} are not served`);
     return d;
   };
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = false;
 
   const ensureService = async (): Promise<void> => {
     const rest = api.rest(decl('services'));
@@ -129,22 +128,12 @@ export function startKubernetesService(api: ApiContext, self: Advertised, logger
     await reconcileEndpoints();
   };
 
-  const schedule = (): void => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      void ensure()
-        .catch((err: unknown) => log.warn({ err }, 'could not reconcile the kubernetes service'))
-        .finally(schedule);
-    }, RECHECK_MS);
-    timer.unref();
-  };
-  schedule();
+  const loop = startLoop(RECHECK_MS, ensure, log, 'could not reconcile the kubernetes service');
 
   return {
     ensure,
     stop: async () => {
-      stopped = true;
-      clearTimeout(timer);
+      loop.stop();
       // Bounded: a server stopping because its store is gone must not hang on it.
       let giveUp: NodeJS.Timeout | undefined;
       await Promise.race([

@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 import { StatusError } from './errors.js';
 import type { ApiContext } from './http/context.js';
+import { startLoop } from './loop.js';
 import { timestamp } from './registry/meta.js';
+import { internalWrite } from './registry/rest.js';
 import type { KubeObject } from './registry/types.js';
 
 /**
@@ -21,7 +23,7 @@ const DEFAULT_SERVICE_ACCOUNT = 'default';
 
 export function startNamespaceLifecycle(api: ApiContext, logger: Logger): { bootstrap(): Promise<void>; stop(): void } {
   const log = logger.child({ component: 'namespace-lifecycle' });
-  let timer: NodeJS.Timeout | undefined;
+  let loop: { stop(): void } | undefined;
   let stopped = false;
   const nsDecl = (): ReturnType<typeof api.registry.lookup> => api.registry.lookup('', 'v1', 'namespaces');
 
@@ -31,23 +33,13 @@ export function startNamespaceLifecycle(api: ApiContext, logger: Logger): { boot
     const rest = api.rest(decl);
     for (const name of SYSTEM_NAMESPACES) {
       try {
-        await rest.create('', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, { dryRun: false, fieldValidation: 'Ignore', fieldManager: 'kube-apiserver', now: new Date(), warnings: [] });
+        await rest.create('', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, internalWrite('kube-apiserver'));
         log.info({ namespace: name }, 'created system namespace');
       } catch (err) {
         if (!(err instanceof StatusError && err.reason === 'AlreadyExists')) throw err;
       }
     }
-    schedule();
-  };
-
-  const schedule = (): void => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      void sweep()
-        .catch((err: unknown) => log.warn({ err }, 'namespace sweep failed'))
-        .finally(schedule);
-    }, SWEEP_MS);
-    timer.unref();
+    if (!stopped) loop = startLoop(SWEEP_MS, sweep, log, 'namespace sweep failed');
   };
 
   const sweep = async (): Promise<void> => {
@@ -70,7 +62,7 @@ export function startNamespaceLifecycle(api: ApiContext, logger: Logger): { boot
       const namespace = ns.metadata?.name ?? '';
       if (accounts.peek(api.store.keys.object(rest.stored, namespace, DEFAULT_SERVICE_ACCOUNT)) !== undefined) continue;
       try {
-        await rest.create(namespace, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: DEFAULT_SERVICE_ACCOUNT } }, { dryRun: false, fieldValidation: 'Ignore', fieldManager: 'kube-controller-manager', now: new Date(), warnings: [] });
+        await rest.create(namespace, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: DEFAULT_SERVICE_ACCOUNT } }, internalWrite('kube-controller-manager'));
         log.debug({ namespace }, 'created the default service account');
       } catch (err) {
         // Another API server made it, or the namespace began terminating since the cache saw it.
@@ -92,7 +84,7 @@ export function startNamespaceLifecycle(api: ApiContext, logger: Logger): { boot
         remaining++;
         if (item.metadata?.deletionTimestamp !== undefined) continue;
         try {
-          await rest.delete(name, item.metadata?.name ?? '', { propagationPolicy: 'Background' }, { dryRun: false, fieldValidation: 'Ignore', fieldManager: 'namespace-controller', now: new Date(), warnings: [] });
+          await rest.delete(name, item.metadata?.name ?? '', { propagationPolicy: 'Background' }, internalWrite('namespace-controller'));
         } catch (err) {
           if (!(err instanceof StatusError && err.reason === 'NotFound')) throw err;
         }
@@ -120,7 +112,7 @@ export function startNamespaceLifecycle(api: ApiContext, logger: Logger): { boot
     bootstrap,
     stop: () => {
       stopped = true;
-      clearTimeout(timer);
+      loop?.stop();
     },
   };
 }

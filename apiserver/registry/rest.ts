@@ -34,6 +34,11 @@ export interface WriteContext {
   created?: boolean;
 }
 
+/** The context of a write the server makes itself (its control loops): applied, unvalidated fields ignored. */
+export function internalWrite(fieldManager: string): WriteContext {
+  return { dryRun: false, fieldValidation: 'Ignore', fieldManager, now: new Date(), warnings: [] };
+}
+
 export interface DeleteOptions {
   readonly propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
   readonly gracePeriodSeconds?: number;
