@@ -139,8 +139,8 @@ export const ETCDCTL_SCRIPT: readonly Step[] = [
   run('put w/end done'),
   { kind: 'join', name: 'live' },
   run('watch --prefix w/ --rev=${R_W} --prev-kv', { until: /^w\/end\ndone\n/m }),
-  run('watch --prefix w/ --rev=${R_W} -w json', { until: /"dy9lbmQ="/ }),
-  run('watch w/1 w/3 --rev=${R_W}', { until: /^DELETE\nw\/1\n/m }),
+  run('watch --prefix w/ --rev=${R_W} -w json', { until: /"dy9lbmQ="[^\n]*\n/ }),
+  run('watch w/1 w/3 --rev=${R_W}', { until: /^DELETE\nw\/1\n\n/m }),
 
   // --- compaction --------------------------------------------------------------------------------
   plus('R_BEFORE_FOO2', 'R_FOO2', -1),
